@@ -1,0 +1,124 @@
+"""Command line: parses arguments, calls the pipeline, prints. No extraction logic lives here."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from click_default_group import DefaultGroup
+
+from extractors.errors import ExtractError, RunError
+
+
+def _fail(msg: str) -> None:
+    click.echo(f"error: {msg}", err=True)
+    sys.exit(2)
+
+
+@click.group(cls=DefaultGroup, default="run", default_if_no_args=False)
+def main():
+    """Extract validated records from folders of PDFs with a local model.
+
+    \b
+    extract bills/ --schema utility_bill        (same as: extract run bills/ ...)
+    extract schemas                              list built-in schemas
+    extract eval INPUT --schema S --gold FILE    accuracy against labels
+    """
+
+
+@main.command("run")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--schema", "schema_spec", required=True,
+              help="Built-in schema name, or path/to/file.py[:Model].")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("extracted"),
+              show_default=True, help="Output folder.")
+@click.option("--model", "model_path", default=None, help="GGUF model file (default: embedded).")
+@click.option("--limit", type=int, default=None, help="Process at most N documents.")
+@click.option("--review-below", type=float, default=None,
+              help="Send valid records whose weakest field confidence is under X to review.")
+@click.option("--password", default=None, help="Password for protected PDFs.")
+@click.option("--parse-timeout", type=float, default=60.0, show_default=True,
+              help="Seconds allowed to parse one PDF.")
+@click.option("--parse-memory", type=int, default=2048, show_default=True,
+              help="Memory limit (MB) for parsing one PDF.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def run_cmd(inputs, schema_spec, out, model_path, limit, review_below, password,
+            parse_timeout, parse_memory, quiet):
+    """Extract records from PDF/.txt files and folders (recursive) into OUT."""
+    from extractors.model import load_backend
+    from extractors.pipeline import collect_inputs, run_batch
+    from schemas import load_schema
+    try:
+        schema = load_schema(schema_spec)
+        files = collect_inputs(list(inputs), limit)
+        if not files:
+            raise RunError("no .pdf or .txt files found in the given inputs")
+        backend = load_backend(model_path)
+        s = run_batch(files, schema, backend, out, review_below=review_below,
+                      password=password, parse_timeout=parse_timeout,
+                      parse_mem_mb=parse_memory, progress=not quiet)
+    except ExtractError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        _fail("interrupted; re-run the same command to continue")
+    skipped = f"  skipped (already done): {s.skipped}" if s.skipped else ""
+    reasons = ", ".join(f"{k}={v}" for k, v in sorted(s.reasons.items()))
+    click.echo(f"documents: {s.documents}  accepted: {s.accepted}  rejected: {s.rejected}"
+               f"{'  (' + reasons + ')' if reasons else ''}{skipped}  time: {s.seconds:.1f}s"
+               f"  ({s.seconds / max(s.documents, 1):.2f}s/doc)")
+    click.echo(f"records: {out / 'records.parquet'}  rejected: {out / 'rejected'}")
+
+
+@main.command("schemas")
+def schemas_cmd():
+    """List the built-in schemas and their fields."""
+    from extractors.fields import field_specs
+    from schemas import REGISTRY
+    for name, model in REGISTRY.items():
+        click.echo(f"{name}: {(model.__doc__ or '').strip().splitlines()[0]}")
+        for spec in field_specs(model):
+            req = "required" if spec.required else "optional"
+            click.echo(f"  {spec.name:<20} {spec.kind:<12} {req:<9} {spec.description}")
+
+
+@main.command("eval")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--schema", "schema_spec", required=True, help="Schema name or file.py[:Model].")
+@click.option("--gold", type=click.Path(path_type=Path), required=True,
+              help="Labels (.csv or .jsonl) with a 'file' column.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("extracted"),
+              show_default=True, help="Extraction folder to run into or reuse.")
+@click.option("--model", "model_path", default=None, help="GGUF model file (default: embedded).")
+@click.option("--fields", default=None, help="Comma-separated fields to score (default: all).")
+@click.option("--report", type=click.Path(path_type=Path), default=None,
+              help="Write the full report (per document) as JSON.")
+@click.option("--limit", type=int, default=None, help="Score at most N gold documents.")
+@click.option("--force", is_flag=True, help="Re-extract documents already in OUT.")
+def eval_cmd(inputs, schema_spec, gold, out, model_path, fields, report, limit, force):
+    """Score an extraction against gold labels (runs the extraction for documents not yet in OUT)."""
+    from extractors.evaluate import evaluate, format_report, load_gold
+    from extractors.fields import field_specs
+    from extractors.model import load_backend
+    from extractors.pipeline import collect_inputs, run_batch
+    from extractors.write import write_json
+    from schemas import load_schema
+    try:
+        schema = load_schema(schema_spec)
+        gold_rows = load_gold(gold)[:limit] if limit else load_gold(gold)
+        wanted = {g["file"].replace("\\", "/") for g in gold_rows}
+        files = [f for f in collect_inputs(list(inputs))
+                 if any(f.as_posix().endswith("/" + w) or f.as_posix() == w for w in wanted)]
+        backend = load_backend(model_path)
+        s = run_batch(files, schema, backend, out, force=force, progress=True)
+        rep = evaluate(out, gold_rows, field_specs(schema.model),
+                       fields.split(",") if fields else None).as_dict()
+    except ExtractError as exc:
+        _fail(str(exc))
+    rep["seconds_per_doc"] = round(s.seconds / max(s.documents - s.skipped, 1), 3)
+    click.echo(format_report(rep))
+    if report:
+        write_json(report, rep)
+
+
+if __name__ == "__main__":
+    main()

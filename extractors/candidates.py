@@ -1,0 +1,290 @@
+"""Candidates stage: Document + FieldSpecs -> per field, the values printed in the document that
+could fill it, each with its position (page, char span, box) and the label printed next to it.
+
+Code finds and normalizes values (dates to ISO dates, amounts to decimals, ids verbatim); the
+model later only chooses among them, so every value is copied from the page by construction.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .fields import FieldSpec
+from .normalize import CURRENCY_CODES, CURRENCY_SYMBOLS, parse_amount, parse_date
+from .read import COLUMN_GAP, Document, Page
+
+MONTHS = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|maerz|"
+          r"mai|juni|juli|august|oktober|dezember|janvier|février|fevrier|mars|avril|juin|"
+          r"juillet|août|aout|septembre|octobre|novembre|décembre|decembre)[a-zé]*\.?")
+DATE_RES = [
+    re.compile(r"(?<![\d/.\-])\d{4}-\d{1,2}-\d{1,2}(?![\d/\-])"),
+    re.compile(r"(?<![\d/.\-])\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?![\d/\-]|\.\d)"),
+    re.compile(rf"(?<![\w])\d{{1,2}}\.?[ -]?{MONTHS}[ ,-]?\s?(?:\d{{4}}|\d{{2}})(?!\d)", re.I),
+    re.compile(rf"(?<![\w]){MONTHS} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}(?!\d)", re.I),
+]
+MONEY_RE = re.compile(
+    r"(?<![\w.,/\-])(?:[$€£]\s?|(?:USD|EUR|GBP|CHF)\s)?-?\(?\d{1,3}(?:[,.' ]\d{3})*(?:[.,]\d{2})?\)?"
+    r"(?:\s?[€$£]|\s(?:EUR|USD|GBP|CHF))?(?![\w]|[.,]\d)")
+ID_RE = re.compile(r"(?<![\w\-/.#])#?[A-Za-z0-9][A-Za-z0-9\-/_.]*[A-Za-z0-9](?![\w\-/])")
+WORD_RE = re.compile(r"[a-zà-ÿ0-9]+", re.I)
+
+
+@dataclass
+class Candidate:
+    value: object            # normalized value (date, Decimal, str)
+    text: str                # as printed
+    page: int
+    start: int
+    end: int
+    bbox: tuple[float, float, float, float]
+    line: str = ""           # the printed line, for the prompt and for reviewers
+    label_left: str = ""
+    label_above: str = ""
+    flags: set = field(default_factory=set)
+    rel_top: float = 0.0     # vertical position on its page, 0 (top) .. 1 (bottom)
+    score: float = 0.0
+
+    def evidence(self) -> dict:
+        return {"page": self.page, "start": self.start, "end": self.end,
+                "bbox": [round(v, 2) for v in self.bbox], "text": self.text}
+
+
+def _words_in(page: Page, start: int, end: int):
+    return [w for w in page.words if w.end > start and w.start < end]
+
+
+def _bbox(words) -> tuple[float, float, float, float]:
+    return (min(w.x0 for w in words), min(w.top for w in words),
+            max(w.x1 for w in words), max(w.bottom for w in words))
+
+
+class PageIndex:
+    """Line lookups for one page: line text, label to the left, label above."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.line_starts = [0]
+        for i, ch in enumerate(page.text):
+            if ch == "\n":
+                self.line_starts.append(i + 1)
+        self.lines = page.text.split("\n")
+        self.by_line: dict[int, list] = {}
+        for w in page.words:
+            self.by_line.setdefault(w.line, []).append(w)
+
+    def line_of(self, pos: int) -> int:
+        lo, hi = 0, len(self.line_starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.line_starts[mid] <= pos:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    def left_label(self, start: int) -> str:
+        """The text printed just left of a value, if it reads like a label (not a value)."""
+        li = self.line_of(start)
+        seg = self.page.text[self.line_starts[li]:start].rstrip()
+        if not seg:
+            return ""
+        label = seg.split(COLUMN_GAP)[-1].strip()[-60:]
+        return label if looks_like_label(label) else ""
+
+    def above_label(self, words, bbox) -> str:
+        if not words:
+            return ""
+        li = words[0].line
+        x0, _, x1, _ = bbox
+        for back in (1, 2):
+            ws = [w for w in self.by_line.get(li - back, [])
+                  if w.x1 >= x0 - 5 and w.x0 <= x1 + 5]
+            if ws:
+                text = " ".join(w.text for w in ws)[:60]
+                return text if looks_like_label(text) else ""
+        return ""
+
+
+def looks_like_label(text: str) -> bool:
+    """Labels are mostly letters ("Invoice #", "Gross Amount:"), not values or sentences."""
+    letters = sum(ch.isalpha() for ch in text)
+    digits = sum(ch.isdigit() for ch in text)
+    return letters >= 2 and digits <= letters / 3 and len(text.split()) <= 6
+
+
+def _make(page, idx: PageIndex, start, end, value, text) -> Candidate | None:
+    words = _words_in(page, start, end)
+    if not words:
+        return None
+    bbox = _bbox(words)
+    li = idx.line_of(start)
+    height = page.height or max((w.bottom for w in page.words), default=1.0) or 1.0
+    return Candidate(value, text, page.number, start, end, bbox, idx.lines[li].strip()[:160],
+                     idx.left_label(start), idx.above_label(words, bbox),
+                     rel_top=min(bbox[1] / height, 1.0))
+
+
+def _date_candidates(doc: Document, dayfirst: bool) -> list[Candidate]:
+    out = []
+    for page in doc.pages:
+        idx = PageIndex(page)
+        taken = []
+        for rx in DATE_RES:
+            for m in rx.finditer(page.text):
+                if any(m.start() < e and s < m.end() for s, e in taken):
+                    continue
+                value = parse_date(m.group(), dayfirst=dayfirst)
+                if value is None:
+                    continue
+                c = _make(page, idx, m.start(), m.end(), value, m.group())
+                if c:
+                    taken.append((m.start(), m.end()))
+                    out.append(c)
+        _mark_ranges(page, out)
+    return out
+
+
+RANGE_SEP = re.compile(r"^\s*(?:-|–|—|to|thru|through|bis|au|until|~)\s*$", re.I)
+
+
+def _mark_ranges(page: Page, cands: list[Candidate]):
+    mine = sorted((c for c in cands if c.page == page.number), key=lambda c: c.start)
+    for a, b in zip(mine, mine[1:]):
+        between = page.text[a.end:b.start]
+        if len(between) <= 12 and "\n" not in between and RANGE_SEP.match(between) \
+                and a.value <= b.value:
+            a.flags.add("range_start")
+            b.flags.add("range_end")
+            b.label_left = b.label_left or a.label_left   # the range shares its label
+            b.label_above = a.label_above or b.label_above
+
+
+def _money_candidates(doc: Document, date_spans) -> list[Candidate]:
+    out = []
+    for page in doc.pages:
+        idx = PageIndex(page)
+        for m in MONEY_RE.finditer(page.text):
+            text = m.group().strip()
+            if not text or any(m.start() < e and s < m.end() for p, s, e in date_spans
+                               if p == page.number):
+                continue
+            has_cur = bool(re.search(r"[$€£]|USD|EUR|GBP|CHF", text))
+            if not (re.search(r"[.,]\d{2}\)?$", text.rstrip("€$£ EURSDGBPCHF")) or has_cur):
+                continue
+            value = parse_amount(text)
+            if value is None:
+                continue
+            s = m.start() + (len(m.group()) - len(m.group().lstrip()))
+            c = _make(page, idx, s, s + len(text), value, text)
+            if c:
+                out.append(c)
+    return out
+
+
+def _id_candidates(doc: Document, spec: FieldSpec) -> list[Candidate]:
+    rx = re.compile(rf"(?<![\w\-/]){spec.pattern}(?![\w\-/])") if spec.pattern else ID_RE
+    out = []
+    for page in doc.pages:
+        idx = PageIndex(page)
+        for m in rx.finditer(page.text):
+            text = m.group().lstrip("#")
+            s = m.start() + (len(m.group()) - len(text))
+            if not spec.pattern:
+                if not re.search(r"\d", text) or len(text) < 3 or len(text) > spec.max_length:
+                    continue
+                if re.fullmatch(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|[\d.,]+", text) and \
+                        not re.fullmatch(r"\d{3,}", text):
+                    continue
+            c = _make(page, idx, s, s + len(text), text, text)
+            if c:
+                out.append(c)
+    return out
+
+
+def _text_candidates(doc: Document, spec: FieldSpec) -> list[Candidate]:
+    out = []
+    for page in doc.pages:
+        idx = PageIndex(page)
+        pos = 0
+        for line in idx.lines:
+            for cell in re.finditer(r"\S(?:.*?\S)?(?=   |$)", line):
+                parts = [(cell.start(), cell.group())]
+                if ":" in cell.group():
+                    head, _, tail = cell.group().partition(":")
+                    if tail.strip():
+                        off = cell.start() + len(head) + 1 + (len(tail) - len(tail.lstrip()))
+                        parts.append((off, tail.strip()))
+                for off, text in parts:
+                    letters = sum(ch.isalpha() for ch in text)
+                    if letters < 2 or len(text) > spec.max_length or text.endswith(":"):
+                        continue
+                    c = _make(page, idx, pos + off, pos + off + len(text), text, text)
+                    if c:
+                        out.append(c)
+            pos += len(line) + 1
+    return out
+
+
+def _currency_candidates(doc: Document) -> list[Candidate]:
+    codes = "|".join(CURRENCY_CODES)
+    rx = re.compile(rf"(?<![A-Za-z])(?:{codes})(?![A-Za-z])|[€$£¥]")
+    out = []
+    for page in doc.pages:
+        idx = PageIndex(page)
+        for m in rx.finditer(page.text):
+            value = CURRENCY_SYMBOLS.get(m.group(), m.group())
+            c = _make(page, idx, m.start(), m.end(), value, m.group())
+            if c:
+                out.append(c)
+    return out
+
+
+def _pattern_candidates(doc: Document, spec: FieldSpec) -> list[Candidate]:
+    pat = spec.pattern.strip("^$")
+    rx = re.compile(rf"(?<![\w.\-])(?:{pat})(?![\w\-])")
+    out = []
+    for page in doc.pages:
+        idx = PageIndex(page)
+        for m in rx.finditer(page.text):
+            c = _make(page, idx, m.start(), m.end(), m.group(), m.group())
+            if c:
+                out.append(c)
+    return out
+
+
+def guess_dayfirst(doc: Document) -> bool:
+    """Day-first dates if the document prints d.m.y dates or a d/m/y date with day > 12."""
+    text = doc.text
+    if re.search(r"(?<![\d.])\d{1,2}\.\d{1,2}\.\d{2,4}(?![\d.])", text):
+        return True
+    for m in re.finditer(r"(?<!\d)(\d{1,2})/(\d{1,2})/\d{2,4}", text):
+        if int(m.group(1)) > 12:
+            return True
+        if int(m.group(2)) > 12:
+            return False
+    return False
+
+
+def find_candidates(doc: Document, specs: list[FieldSpec]) -> dict[str, list[Candidate]]:
+    """All candidate values for every field; fixed-choice fields get none (the model picks)."""
+    kinds = {s.kind for s in specs}
+    dates = _date_candidates(doc, guess_dayfirst(doc)) if "date" in kinds else []
+    date_spans = [(c.page, c.start, c.end) for c in dates]
+    money = _money_candidates(doc, date_spans) if kinds & {"money", "number"} else []
+    out: dict[str, list[Candidate]] = {}
+    for spec in specs:
+        if spec.kind == "date":
+            out[spec.name] = dates
+        elif spec.kind in ("money", "number"):
+            out[spec.name] = money
+        elif spec.kind == "id":
+            out[spec.name] = _id_candidates(doc, spec)
+        elif spec.kind == "currency":
+            out[spec.name] = _currency_candidates(doc)
+        elif spec.kind == "pattern_list":
+            out[spec.name] = _pattern_candidates(doc, spec)
+        elif spec.kind == "text":
+            out[spec.name] = _text_candidates(doc, spec)
+        else:
+            out[spec.name] = []
+    return out

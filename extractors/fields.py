@@ -1,0 +1,106 @@
+"""Schema introspection: a pydantic model -> FieldSpecs (what kind of value, which labels).
+
+The kind decides which candidates code proposes for the field (dates, money, ids, text cells,
+currency codes, fixed choices, pattern lists). It comes from the annotation, from an explicit
+`json_schema_extra={"kind": ...}`, or from the field name (`*_number`, `*_id`, `*_num` -> id).
+Labels are the words a document prints next to the value: the field's name, quoted phrases in
+its description, and an explicit `json_schema_extra={"labels": [...]}`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pydantic import BaseModel
+
+KINDS = ("date", "money", "number", "id", "text", "currency", "choice", "pattern_list")
+ID_NAME = re.compile(r"(^|_)(id|num|no|number|code|npi|vat|iban|ref|reference|account)($|_)")
+
+
+@dataclass
+class FieldSpec:
+    name: str
+    kind: str
+    description: str = ""
+    labels: list[str] = field(default_factory=list)
+    required: bool = True
+    choices: list[str] = field(default_factory=list)
+    pattern: str | None = None
+    max_length: int = 120
+
+
+def _unwrap(ann):
+    """Strip Optional[...] / Annotated[...]; return (inner, optional)."""
+    optional = False
+    while True:
+        origin = typing.get_origin(ann)
+        if origin is typing.Annotated:
+            ann = typing.get_args(ann)[0]
+            continue
+        if origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(ann) if a is not type(None)]
+            optional = optional or len(args) < len(typing.get_args(ann))
+            ann = args[0] if len(args) == 1 else str
+            continue
+        return ann, optional
+
+
+def _pattern_of(info, ann) -> str | None:
+    for m in list(getattr(info, "metadata", [])) + list(typing.get_args(ann)[1:]):
+        pat = getattr(m, "pattern", None)
+        if pat:
+            return pat
+    return None
+
+
+def _quoted(text: str) -> list[str]:
+    return [q.strip() for q in re.findall(r"[\"“']([^\"”']{2,40})[\"”']", text or "")]
+
+
+def field_specs(model: type[BaseModel]) -> list[FieldSpec]:
+    specs = []
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        inner, optional = _unwrap(info.annotation)
+        required = info.is_required() and not optional
+        choices: list[str] = []
+        pattern = None
+        if inner is dt.date or inner is dt.datetime:
+            kind = "date"
+        elif inner is Decimal:
+            kind = "money"
+        elif inner is bool:
+            kind, choices = "choice", ["true", "false"]
+        elif inner in (int, float):
+            kind = "money" if re.search(r"amount|total|charge|price|cost|balance", name) \
+                else "number"
+        elif typing.get_origin(inner) is typing.Literal:
+            kind, choices = "choice", [str(a) for a in typing.get_args(inner)]
+        elif isinstance(inner, type) and issubclass(inner, enum.Enum):
+            kind, choices = "choice", [str(m.value) for m in inner]
+        elif typing.get_origin(inner) is list:
+            item = typing.get_args(inner)[0] if typing.get_args(inner) else str
+            kind = "pattern_list"
+            pattern = _pattern_of(None, item) or r"[A-Z0-9][A-Z0-9.\-]{2,}"
+        elif "currency" in name:
+            kind = "currency"
+        elif ID_NAME.search(name):
+            kind = "id"
+        else:
+            kind = "text"
+        kind = extra.get("kind", kind)
+        pattern = extra.get("pattern", pattern) or _pattern_of(info, info.annotation)
+        labels = list(extra.get("labels", []))
+        labels += _quoted(info.description or "")
+        labels.append(name.replace("_", " "))
+        max_len = 120
+        for m in info.metadata:
+            max_len = getattr(m, "max_length", None) or max_len
+        specs.append(FieldSpec(name, kind, info.description or "", labels, required,
+                               choices, pattern, max_len))
+    return specs

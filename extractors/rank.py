@@ -1,0 +1,131 @@
+"""Rank stage: candidates per field -> the few most plausible, scored by the printed labels.
+
+A candidate's score is how well the label printed left of it (or above it, in a column) matches
+the field's labels, minus how much better that label matches a sibling field of the same kind
+("Total net" is net_total's, not grand_total's). Start/end fields take the first/second date of
+a printed range ("12/30/19 - 03/29/20"). Scores are in [-1, 1.5]; the model then chooses among
+the top few with these scores as its prior.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .candidates import Candidate
+from .fields import FieldSpec
+
+ORG_SUFFIX = re.compile(
+    r"\b(inc|llc|ltd|limited|corp|corporation|co|company|gmbh|ag|kg|ug|se|sa|sas|sarl|srl|spa|bv|nv|"
+    r"plc|lp|llp|pac|pc|pllc|gbr|ohg|e\.?v|group|committee|association|foundation|hospital|"
+    r"clinic|insurance|utilities|energy|power|water|gas|electric|bank)\b\.?", re.I)
+ADDRESS_LIKE = re.compile(
+    r"^\d+\s+\w+|\b\d{5}(-\d{4})?\b|\b(street|st\.|road|rd\.|avenue|ave\.?|drive|dr\.|blvd|lane|"
+    r"suite|floor|straße|strasse|str\.|weg|platz|rue|allee|p\.?o\.? box)\b|@|www\.|https?:|"
+    r"\(\d{3}\)|\+\d", re.I)
+START_NAME = re.compile(r"(^|_)(from|start|begin|first)($|_)")
+END_NAME = re.compile(r"(^|_)(to|end|through|thru|last|until)($|_)")
+
+
+@lru_cache(maxsize=20000)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[a-zà-ÿ0-9]+", text.lower().replace("'s", "")))
+
+
+def label_match(label_text: str, labels: tuple[str, ...]) -> float:
+    """How well printed label text matches a field's labels, in [0, 1]: a full match counts
+    more for longer labels, for labels that explain more of the printed text, and for labels
+    printed right before the value; labels listed first by the schema weigh slightly more."""
+    toks = _tokens(label_text)[-8:]
+    if not toks:
+        return 0.0
+    best = 0.0
+    joined = " " + " ".join(toks) + " "
+    tokset = set(toks)
+    for rank_i, lab in enumerate(labels):
+        lt = _tokens(lab)
+        if not lt:
+            continue
+        phrase = " " + " ".join(lt) + " "
+        coverage = min(len(lt) / len(toks), 1.0)
+        if phrase in joined:
+            s = 0.5 + 0.1 * min(len(lt), 3) + 0.25 * coverage
+            s += 0.1 if joined.endswith(phrase) else 0.0
+        elif set(lt) <= tokset:
+            s = 0.45 + 0.1 * min(len(lt), 3) + 0.25 * coverage
+            s += 0.1 if toks[-1] in lt else 0.0
+        else:
+            s = 0.3 * len(set(lt) & tokset) / len(lt) if len(lt) > 1 else 0.0
+        best = max(best, s * (1.0 - 0.015 * min(rank_i, 10)))
+    return min(best, 1.0)
+
+
+def field_label_score(c: Candidate, spec: FieldSpec) -> float:
+    labels = tuple(spec.labels)
+    return max(label_match(c.label_left, labels), 0.8 * label_match(c.label_above, labels))
+
+
+def rank(spec: FieldSpec, cands: list[Candidate], siblings: list[FieldSpec],
+         top_k: int = 5, all_labels: tuple[str, ...] = ()) -> list[Candidate]:
+    """Score each candidate for this field; return the top_k distinct values, best first."""
+    scored = []
+    freq: dict[str, int] = {}
+    for c in cands:
+        freq[str(c.value)] = freq.get(str(c.value), 0) + 1
+    for c in cands:
+        own = field_label_score(c, spec)
+        rival = max((field_label_score(c, s) for s in siblings), default=0.0)
+        score = own - (1.0 * (rival - own) if rival > own else 0.0)
+        if START_NAME.search(spec.name) and "range_start" in c.flags:
+            score += 0.35
+        if END_NAME.search(spec.name) and "range_end" in c.flags:
+            score += 0.35
+        if START_NAME.search(spec.name) and "range_end" in c.flags:
+            score -= 0.35
+        if END_NAME.search(spec.name) and "range_start" in c.flags:
+            score -= 0.35
+        score -= 0.03 * min(c.page - 1, 3) + 0.08 * c.rel_top   # header values preferred
+        score += _prior(spec, c, all_labels)
+        if spec.kind == "currency":   # the currency printed most often is the document's
+            score += 0.3 * freq[str(c.value)] / len(cands)
+        scored.append((score, c))
+    scored.sort(key=lambda t: (-t[0], t[1].page, t[1].start))
+    best: list[Candidate] = []
+    seen = set()
+    for score, c in scored:
+        key = str(c.value).casefold()
+        if key in seen:
+            continue
+        seen.add(key)
+        c = Candidate(**{**c.__dict__, "score": round(score, 4), "flags": set(c.flags)})
+        best.append(c)
+        if len(best) >= top_k:
+            break
+    return best
+
+
+def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> float:
+    """Weak, label-free preferences by kind."""
+    if spec.kind == "text":
+        # names are short, capitalised and not sentences, addresses or contact lines
+        words = c.text.split()
+        p = 0.0
+        if ADDRESS_LIKE.search(c.text):
+            p -= 0.3
+        if "name" in spec.name and ORG_SUFFIX.search(c.text):
+            p += 0.25
+        if all_labels and label_match(c.text, all_labels) >= 0.55 and len(words) <= 3:
+            p -= 0.3
+        if 1 <= len(words) <= 6:
+            p += 0.05
+        if len(words) > 10 or c.text.endswith("."):
+            p -= 0.1
+        # a cell that itself reads like a field label is a header, not a value
+        if any(label_match(c.text, (lab,)) >= 0.55 for lab in spec.labels) or \
+                re.search(r"(#|:|\bdate\b|\bno\.?$|\bcode\b|\bnumber\b)", c.text, re.I):
+            p -= 0.4
+        return p
+    if spec.kind in ("money", "number"):
+        return 0.05 if c.label_left else 0.0
+    if spec.kind == "id":
+        return 0.03 if re.search(r"[A-Za-z]", c.text) is None else 0.0
+    return 0.0

@@ -1,0 +1,225 @@
+"""Read stage: a file (PDF or .txt) -> Document (pages of text, words with boxes and char spans).
+
+Each page's text is rebuilt from pdfplumber's words, line by line, so that every word knows its
+character span in the page text and its bounding box: evidence for a value is the span of the
+words it was copied from. Words on one line separated by a wide gap are joined by three spaces
+(a column break); otherwise by one space.
+
+PDFs are parsed in a child process with a time limit and a memory limit, so a hostile file
+(decompression bomb, circular references) costs one rejection, not the batch.
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing as mp
+import os
+import resource
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DocumentError
+
+COLUMN_GAP = "   "
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    start: int = 0      # char span in the page text
+    end: int = 0
+    line: int = 0       # line index on the page
+
+
+@dataclass
+class Page:
+    number: int         # 1-based
+    text: str
+    words: list[Word]
+    width: float = 0.0
+    height: float = 0.0
+
+
+@dataclass
+class Document:
+    source: str
+    sha256: str
+    pages: list[Page] = field(default_factory=list)
+    kind: str = "pdf"
+
+    @property
+    def text(self) -> str:
+        return "\n\f".join(p.text for p in self.pages)
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def layout_words(raw: list[Word]) -> tuple[str, list[Word]]:
+    """Group words into lines (by vertical position) and build the page text with spans."""
+    if not raw:
+        return "", []
+    raw = sorted(raw, key=lambda w: (round(w.top, 1), w.x0))
+    lines: list[list[Word]] = []
+    for w in raw:
+        mid = (w.top + w.bottom) / 2
+        if lines:
+            ref = lines[-1][0]
+            h = max(ref.bottom - ref.top, 1.0)
+            if abs(mid - (ref.top + ref.bottom) / 2) <= h * 0.5:
+                lines[-1].append(w)
+                continue
+        lines.append([w])
+    text_parts: list[str] = []
+    out: list[Word] = []
+    pos = 0
+    for li, line in enumerate(lines):
+        line.sort(key=lambda w: w.x0)
+        prev = None
+        for w in line:
+            if prev is not None:
+                h = max(w.bottom - w.top, 1.0)
+                sep = COLUMN_GAP if (w.x0 - prev.x1) > h * 1.2 else " "
+                text_parts.append(sep)
+                pos += len(sep)
+            w.start, w.end, w.line = pos, pos + len(w.text), li
+            text_parts.append(w.text)
+            pos += len(w.text)
+            out.append(w)
+            prev = w
+        text_parts.append("\n")
+        pos += 1
+    return "".join(text_parts), out
+
+
+def _read_pdf_pages(path: str, password: str | None) -> list[Page]:
+    import pdfplumber
+    pages = []
+    with pdfplumber.open(path, password=password or "") as pdf:
+        for i, p in enumerate(pdf.pages, start=1):
+            raw = [Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"])
+                   for w in p.extract_words(x_tolerance=2, y_tolerance=2)]
+            text, words = layout_words(raw)
+            pages.append(Page(i, text, words, float(p.width), float(p.height)))
+    return pages
+
+
+def _classify_pdf_error(exc: BaseException) -> tuple[str, str]:
+    name = type(exc).__name__
+    msg = f"{name} {exc!r}"   # pdfplumber wraps pdfminer's errors: look inside too
+    if "password" in msg.lower() or "encrypt" in msg.lower():
+        return "encrypted", "PDF is encrypted; pass --password to open it"
+    if isinstance(exc, MemoryError):
+        return "memory_limit", "parsing the PDF went over the memory limit"
+    if isinstance(exc, RecursionError):
+        return "parse_error", "PDF structure is circular or too deeply nested"
+    return "parse_error", f"PDF could not be parsed ({name})"
+
+
+def _child(path, password, mem_mb, conn):
+    import logging
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)   # parsers print warnings about broken files: keep the CLI clean
+    os.dup2(devnull, 2)
+    try:
+        if mem_mb:  # on top of what the forked parent already maps (model, libraries)
+            with open("/proc/self/statm") as f:
+                mapped = int(f.read().split()[0]) * resource.getpagesize()
+            lim = mapped + int(mem_mb) * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (lim, lim))
+        conn.send(("ok", _read_pdf_pages(path, password)))
+    except BaseException as exc:  # noqa: BLE001 - every failure becomes a reason code
+        try:
+            conn.send(("err", _classify_pdf_error(exc)))
+        except BaseException:
+            pass
+    finally:
+        conn.close()
+
+
+def _read_pdf_isolated(path: str, password, timeout: float, mem_mb: int) -> list[Page]:
+    ctx = mp.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(path, password, mem_mb, send), daemon=True)
+    proc.start()
+    send.close()
+    try:
+        if not recv.poll(timeout):
+            raise DocumentError("parse_timeout", f"parsing took longer than {timeout:g}s",
+                                stage="read")
+        status, payload = recv.recv()
+    except EOFError:
+        proc.join(1)
+        code = proc.exitcode
+        raise DocumentError("memory_limit" if code and code < 0 else "parse_error",
+                            f"PDF parser process died (exit code {code})", stage="read")
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(1)
+        recv.close()
+    if status == "err":
+        reason, message = payload
+        raise DocumentError(reason, message, stage="read")
+    return payload
+
+
+def read_document(path: Path, *, password: str | None = None, timeout: float = 60.0,
+                  mem_mb: int = 2048, isolate: bool = True) -> Document:
+    """Turn one input file into a Document, or raise a DocumentError with a reason code."""
+    path = Path(path)
+    size = path.stat().st_size
+    sha = file_sha256(path)
+    if size == 0:
+        raise DocumentError("empty_file", "file is empty (0 bytes)", stage="read")
+    if path.suffix.lower() == ".txt":
+        raw = path.read_bytes()
+        try:
+            txt = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            txt = raw.decode("latin-1")
+        pages = [_text_page(i, t) for i, t in enumerate(txt.split("\f"), start=1)]
+        return Document(str(path), sha, pages, kind="txt")
+    with open(path, "rb") as f:
+        head = f.read(1024)
+    if b"%PDF" not in head:
+        raise DocumentError("not_a_pdf", "file does not start like a PDF (no %PDF header)",
+                            stage="read")
+    if isolate:
+        pages = _read_pdf_isolated(str(path), password, timeout, mem_mb)
+    else:
+        try:
+            pages = _read_pdf_pages(str(path), password)
+        except Exception as exc:  # noqa: BLE001
+            reason, message = _classify_pdf_error(exc)
+            raise DocumentError(reason, message, stage="read") from None
+    if not pages:
+        raise DocumentError("parse_error", "PDF has no pages", stage="read")
+    if not any(p.words for p in pages):
+        raise DocumentError("no_text_layer", "no page has a text layer (scanned image?)",
+                            stage="read")
+    return Document(str(path), sha, pages, kind="pdf")
+
+
+def _text_page(number: int, text: str) -> Page:
+    """A page of plain text: words get spans and a pseudo box (column, line) for evidence."""
+    words = []
+    pos = 0
+    for li, line in enumerate(text.split("\n")):
+        col = 0
+        for tok in line.split(" "):
+            if tok:
+                words.append(Word(tok, float(col), float(li), float(col + len(tok)),
+                                  float(li + 1), pos + col, pos + col + len(tok), li))
+            col += len(tok) + 1
+        pos += len(line) + 1
+    return Page(number, text, words, 0.0, 0.0)

@@ -1,0 +1,44 @@
+"""A commercial invoice (any vendor, any language the labels are given for)."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Invoice(BaseModel):
+    """An invoice: number, dates, seller and buyer, currency and totals."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    invoice_number: str = Field(max_length=40, description='Invoice number, "Invoice No", "Rechnungsnummer", "Facture N°"',
+                                json_schema_extra={"labels": ["invoice", "invoice number", "invoice no", "invoice #", "rechnung", "rechnungsnr", "rechnungsnummer", "facture", "numéro", "number", "nr"]})
+    issue_date: dt.date = Field(description='Date the invoice was issued, "Invoice date", "Rechnungsdatum", "Date de facture"',
+                                json_schema_extra={"labels": ["invoice date", "date", "issue date", "rechnungsdatum", "datum", "date de facture", "date facture", "dated"]})
+    due_date: Optional[dt.date] = Field(default=None, description='Payment due date, "Due date", "Fällig", "Échéance"',
+                                        json_schema_extra={"labels": ["due date", "due", "payment due", "fällig", "fälligkeitsdatum", "zahlbar bis", "échéance", "date d'échéance"]})
+    seller_name: str = Field(max_length=100, description="Company that issued the invoice (the seller / supplier)",
+                             json_schema_extra={"labels": ["seller", "supplier", "from", "vendor", "lieferant", "verkäufer", "fournisseur", "vendeur"]})
+    seller_vat_id: Optional[str] = Field(default=None, max_length=20, description='Seller VAT id, "VAT", "USt-IdNr", "TVA"',
+                                         json_schema_extra={"kind": "id", "labels": ["vat", "vat id", "vat no", "ust-idnr", "ust-id", "umsatzsteuer-id", "tva", "n° tva", "tax id"], "pattern": r"[A-Z]{2}[A-Z0-9]{8,12}"})
+    buyer_name: Optional[str] = Field(default=None, max_length=100, description='Customer billed, "Bill to", "Kunde", "Client"',
+                                      json_schema_extra={"labels": ["bill to", "buyer", "customer", "sold to", "kunde", "rechnungsempfänger", "client", "acheteur"]})
+    currency: str = Field(max_length=3, description="ISO 4217 currency code of the totals",
+                          json_schema_extra={"labels": ["currency", "währung", "devise"]})
+    net_total: Optional[Decimal] = Field(default=None, max_digits=14, decimal_places=2, description='Total before tax, "Net", "Subtotal", "Nettobetrag", "Total HT"',
+                                         json_schema_extra={"labels": ["net", "subtotal", "sub total", "net amount", "total net", "nettobetrag", "summe netto", "netto", "gesamt netto", "total ht", "montant ht"]})
+    tax_total: Optional[Decimal] = Field(default=None, max_digits=14, decimal_places=2, description='Total tax, "VAT", "Tax", "MwSt", "TVA"',
+                                         json_schema_extra={"labels": ["tax", "vat", "total tax", "mwst", "umsatzsteuer", "ust", "steuerbetrag", "tva", "montant tva"]})
+    grand_total: Decimal = Field(max_digits=14, decimal_places=2, description='Total including tax, "Total", "Gesamtbetrag", "Bruttobetrag", "Total TTC"',
+                                 json_schema_extra={"labels": ["total", "grand total", "invoice total", "total amount", "total due", "gesamtbetrag", "bruttobetrag", "brutto", "rechnungsbetrag", "gesamt brutto", "total ttc", "montant ttc"]})
+
+    @model_validator(mode="after")
+    def _rules(self):
+        if self.due_date and self.due_date < self.issue_date:
+            raise ValueError("due_date: due before the invoice was issued")
+        if self.net_total is not None and self.tax_total is not None:
+            if abs(self.net_total + self.tax_total - self.grand_total) > Decimal("0.05"):
+                raise ValueError("grand_total: net_total + tax_total does not add up to grand_total")
+        return self

@@ -1,0 +1,49 @@
+import datetime as dt
+from decimal import Decimal
+
+from extractors.candidates import find_candidates
+from extractors.fields import field_specs
+from extractors.rank import rank
+from extractors.read import read_document
+from schemas import REGISTRY
+
+
+def _top(doc, model):
+    specs = field_specs(model)
+    cands = find_candidates(doc, specs)
+    labels = tuple(lab for s in specs for lab in s.labels)
+    out = {}
+    for s in specs:
+        sib = [x for x in specs if x.kind == s.kind and x is not s]
+        r = rank(s, cands[s.name], sib, 5, labels)
+        out[s.name] = r[0] if r else None
+    return out
+
+
+def test_labels_pick_the_right_values(invoice_txt):
+    top = _top(read_document(invoice_txt), REGISTRY["invoice"])
+    assert top["invoice_number"].value == "INV-2024-0042"
+    assert top["issue_date"].value == dt.date(2024, 3, 14)
+    assert top["due_date"].value == dt.date(2024, 4, 13)
+    assert top["grand_total"].value == Decimal("357.00")
+    assert top["net_total"].value == Decimal("300.00")
+    assert top["tax_total"].value == Decimal("57.00")
+    assert top["currency"].value == "EUR"
+    assert top["seller_name"].value == "ACME Widgets GmbH"
+
+
+def test_candidate_evidence_points_at_printed_text(invoice_txt):
+    doc = read_document(invoice_txt)
+    specs = field_specs(REGISTRY["invoice"])
+    for name, cands in find_candidates(doc, specs).items():
+        for c in cands:
+            page = doc.pages[c.page - 1]
+            assert page.text[c.start:c.end] == c.text, name
+
+
+def test_date_range_goes_to_start_and_end(tmp_path):
+    p = tmp_path / "bill.txt"
+    p.write_text("City Power Utilities\nService period: 02/01/2025 - 02/28/2025\n")
+    top = _top(read_document(p), REGISTRY["utility_bill"])
+    assert top["period_start"].value == dt.date(2025, 2, 1)
+    assert top["period_end"].value == dt.date(2025, 2, 28)
