@@ -91,16 +91,26 @@ class PageIndex:
         label = seg.split(COLUMN_GAP)[-1].strip()[-60:]
         return label if looks_like_label(label) else ""
 
+    def _cells(self, li: int) -> list[list]:
+        """The words of line li grouped into cells (split where the page text has a column gap)."""
+        cells: list[list] = []
+        for w in sorted(self.by_line.get(li, []), key=lambda w: w.x0):
+            if cells and self.page.text[cells[-1][-1].end:w.start] != COLUMN_GAP:
+                cells[-1].append(w)
+            else:
+                cells.append([w])
+        return cells
+
     def above_label(self, words, bbox) -> str:
         if not words:
             return ""
         li = words[0].line
         x0, _, x1, _ = bbox
         for back in (1, 2):
-            ws = [w for w in self.by_line.get(li - back, [])
-                  if w.x1 >= x0 - 5 and w.x0 <= x1 + 5]
-            if ws:
-                text = " ".join(w.text for w in ws)[:60]
+            cells = [cell for cell in self._cells(li - back)
+                     if cell[-1].x1 >= x0 - 5 and cell[0].x0 <= x1 + 5]
+            if cells:
+                text = "   ".join(" ".join(w.text for w in cell) for cell in cells)[:60]
                 return text if looks_like_label(text) else ""
         return ""
 
@@ -109,7 +119,7 @@ def looks_like_label(text: str) -> bool:
     """Labels are mostly letters ("Invoice #", "Gross Amount:"), not values or sentences."""
     letters = sum(ch.isalpha() for ch in text)
     digits = sum(ch.isdigit() for ch in text)
-    return letters >= 2 and digits <= letters / 3 and len(text.split()) <= 6
+    return letters >= 2 and digits <= max(letters, 2) and len(text.split()) <= 6
 
 
 def _make(page, idx: PageIndex, start, end, value, text) -> Candidate | None:

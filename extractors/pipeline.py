@@ -88,7 +88,7 @@ class Extractor:
                 values[spec.name], confidence[spec.name] = choice or (None, 0.0)
                 raw[spec.name] = {"choice": values[spec.name]}
                 continue
-            siblings = [s for s in self.specs if s.kind == spec.kind and s is not spec]
+            siblings = [s for s in self.specs if s is not spec]
             options = rank(spec, cands[spec.name], siblings, self.top_k, self.all_labels)
             ch = choose_field(self.backend, spec, options)
             raw[spec.name] = {"options": [o.text for o in options],

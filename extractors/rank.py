@@ -22,6 +22,10 @@ ADDRESS_LIKE = re.compile(
     r"^\d+\s+\w+|\b\d{5}(-\d{4})?\b|\b(street|st\.|road|rd\.|avenue|ave\.?|drive|dr\.|blvd|lane|"
     r"suite|floor|straße|strasse|str\.|weg|platz|rue|allee|p\.?o\.? box)\b|@|www\.|https?:|"
     r"\(\d{3}\)|\+\d", re.I)
+FORM_WORDS = re.compile(
+    r"(\b(name|date|no\.?|number|id|code|address|phone|tel|fax|e-?mail|total|amount|charges?|"
+    r"balance|npi|signature|information|info|plan|account|sex|relationship|description|qty|"
+    r"quantity|price|rate|units|ref|period|from|to)\b|#|:$)", re.I)
 START_NAME = re.compile(r"(^|_)(from|start|begin|first)($|_)")
 END_NAME = re.compile(r"(^|_)(to|end|through|thru|last|until)($|_)")
 
@@ -31,6 +35,7 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(re.findall(r"[a-zà-ÿ0-9]+", text.lower().replace("'s", "")))
 
 
+@lru_cache(maxsize=200000)
 def label_match(label_text: str, labels: tuple[str, ...]) -> float:
     """How well printed label text matches a field's labels, in [0, 1]: a full match counts
     more for longer labels, for labels that explain more of the printed text, and for labels
@@ -59,9 +64,17 @@ def label_match(label_text: str, labels: tuple[str, ...]) -> float:
     return min(best, 1.0)
 
 
+def looks_like_header(text: str) -> bool:
+    """A short digit-free cell with form words ("Billing Period", "Subscriber ID")."""
+    return len(text.split()) <= 5 and bool(FORM_WORDS.search(text)) and \
+        not any(ch.isdigit() for ch in text)
+
+
 def field_label_score(c: Candidate, spec: FieldSpec) -> float:
     labels = tuple(spec.labels)
-    return max(label_match(c.label_left, labels), 0.8 * label_match(c.label_above, labels))
+    # a label beside a header is a row of headers: only a label above can vouch for it
+    left = 0.0 if looks_like_header(c.text) else label_match(c.label_left, labels)
+    return max(left, 0.8 * label_match(c.label_above, labels))
 
 
 def rank(spec: FieldSpec, cands: list[Candidate], siblings: list[FieldSpec],
@@ -111,10 +124,13 @@ def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> f
         p = 0.0
         if ADDRESS_LIKE.search(c.text):
             p -= 0.3
+        if sum(ch.isdigit() for ch in c.text) > sum(ch.isalpha() for ch in c.text) / 2:
+            p -= 0.3
         if "name" in spec.name and ORG_SUFFIX.search(c.text):
             p += 0.25
-        if all_labels and label_match(c.text, all_labels) >= 0.55 and len(words) <= 3:
-            p -= 0.3
+        if (all_labels and label_match(c.text, all_labels) >= 0.55 and len(words) <= 3) or \
+                looks_like_header(c.text):
+            p -= 0.35   # a form's own label or column header, not a value
         if 1 <= len(words) <= 6:
             p += 0.05
         if len(words) > 10 or c.text.endswith("."):

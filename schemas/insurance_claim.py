@@ -34,7 +34,7 @@ class InsuranceClaim(BaseModel):
     patient_dob: dt.date = Field(description='Patient birth date, box 3 "Patient\'s birth date"',
                                  json_schema_extra={"labels": ["birth date", "date of birth", "dob", "patient's birth date"]})
     insured_id: str = Field(max_length=30, description='Insured\'s ID number, box 1a "Insured\'s I.D. Number"',
-                            json_schema_extra={"kind": "id", "labels": ["insured's id number", "insured id", "member id", "id number", "1a"]})
+                            json_schema_extra={"kind": "id", "labels": ["insured's id number", "insured id", "member id", "subscriber id", "subscriber", "policy number", "id number", "1a"]})
     payer_name: str = Field(max_length=80, description="Insurance carrier the claim is sent to (top of the form)",
                             json_schema_extra={"labels": ["carrier", "payer", "insurance plan name", "plan name", "insurance"]})
     provider_name: str = Field(max_length=80, description='Billing provider, box 33 "Billing provider info"',

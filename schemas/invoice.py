@@ -24,7 +24,7 @@ class Invoice(BaseModel):
     seller_vat_id: Optional[str] = Field(default=None, max_length=20, description='Seller VAT id, "VAT", "USt-IdNr", "TVA"',
                                          json_schema_extra={"kind": "id", "labels": ["vat", "vat id", "vat no", "ust-idnr", "ust-id", "umsatzsteuer-id", "tva", "n° tva", "tax id"], "pattern": r"[A-Z]{2}[A-Z0-9]{8,12}"})
     buyer_name: Optional[str] = Field(default=None, max_length=100, description='Customer billed, "Bill to", "Kunde", "Client"',
-                                      json_schema_extra={"labels": ["bill to", "buyer", "customer", "sold to", "kunde", "rechnungsempfänger", "client", "acheteur"]})
+                                      json_schema_extra={"labels": ["bill to", "billed to", "invoice to", "buyer", "customer", "sold to", "recipient", "kunde", "rechnungsempfänger", "client", "acheteur"]})
     currency: str = Field(max_length=3, description="ISO 4217 currency code of the totals",
                           json_schema_extra={"labels": ["currency", "währung", "devise"]})
     net_total: Optional[Decimal] = Field(default=None, max_digits=14, decimal_places=2, description='Total before tax, "Net", "Subtotal", "Nettobetrag", "Total HT"',
@@ -32,7 +32,7 @@ class Invoice(BaseModel):
     tax_total: Optional[Decimal] = Field(default=None, max_digits=14, decimal_places=2, description='Total tax, "VAT", "Tax", "MwSt", "TVA"',
                                          json_schema_extra={"labels": ["tax", "vat", "total tax", "mwst", "umsatzsteuer", "ust", "steuerbetrag", "tva", "montant tva"]})
     grand_total: Decimal = Field(max_digits=14, decimal_places=2, description='Total including tax, "Total", "Gesamtbetrag", "Bruttobetrag", "Total TTC"',
-                                 json_schema_extra={"labels": ["total", "grand total", "invoice total", "total amount", "total due", "gesamtbetrag", "bruttobetrag", "brutto", "rechnungsbetrag", "gesamt brutto", "total ttc", "montant ttc"]})
+                                 json_schema_extra={"labels": ["total", "grand total", "invoice total", "total amount", "total due", "amount due", "gesamtbetrag", "bruttobetrag", "brutto", "rechnungsbetrag", "gesamt brutto", "total ttc", "montant ttc"]})
 
     @model_validator(mode="after")
     def _rules(self):

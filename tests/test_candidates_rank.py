@@ -14,7 +14,7 @@ def _top(doc, model):
     labels = tuple(lab for s in specs for lab in s.labels)
     out = {}
     for s in specs:
-        sib = [x for x in specs if x.kind == s.kind and x is not s]
+        sib = [x for x in specs if x is not s]
         r = rank(s, cands[s.name], sib, 5, labels)
         out[s.name] = r[0] if r else None
     return out
