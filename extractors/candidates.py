@@ -116,10 +116,11 @@ class PageIndex:
 
 
 def looks_like_label(text: str) -> bool:
-    """Labels are mostly letters ("Invoice #", "Gross Amount:"), not values or sentences."""
-    letters = sum(ch.isalpha() for ch in text)
-    digits = sum(ch.isdigit() for ch in text)
-    return letters >= 2 and digits <= max(letters, 2) and len(text.split()) <= 6
+    """Labels are mostly letters ("Invoice #", "VAT 21%", "33a. NPI"), not values or sentences."""
+    core = re.sub(r"\d+(?:[.,]\d+)?\s?%|^\d{1,2}[a-z]?\.?\s", "", text.strip())
+    letters = sum(ch.isalpha() for ch in core)
+    digits = sum(ch.isdigit() for ch in core)
+    return letters >= 2 and digits <= letters / 3 and len(text.split()) <= 8
 
 
 def _make(page, idx: PageIndex, start, end, value, text) -> Candidate | None:

@@ -32,7 +32,8 @@ END_NAME = re.compile(r"(^|_)(to|end|through|thru|last|until)($|_)")
 
 @lru_cache(maxsize=20000)
 def _tokens(text: str) -> tuple[str, ...]:
-    return tuple(re.findall(r"[a-zà-ÿ0-9]+", text.lower().replace("'s", "")))
+    text = text.lower().replace("'s", "").replace(".", "")   # "I.D." -> "id", "No." -> "no"
+    return tuple(re.findall(r"[a-zà-ÿ0-9]+", text))
 
 
 @lru_cache(maxsize=200000)
@@ -65,8 +66,10 @@ def label_match(label_text: str, labels: tuple[str, ...]) -> float:
 
 
 def looks_like_header(text: str) -> bool:
-    """A short digit-free cell with form words ("Billing Period", "Subscriber ID")."""
-    return len(text.split()) <= 5 and bool(FORM_WORDS.search(text)) and \
+    """A short digit-free cell with form words ("Billing Period", "Subscriber ID", "2. PATIENT'S
+    NAME"); a leading form box number does not count as a digit."""
+    text = re.sub(r"^\d{1,2}[a-z]?\.\s+", "", text.strip())
+    return len(text.split()) <= 8 and bool(FORM_WORDS.search(text)) and \
         not any(ch.isdigit() for ch in text)
 
 

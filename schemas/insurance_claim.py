@@ -30,7 +30,7 @@ class InsuranceClaim(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     patient_name: str = Field(max_length=80, description='Patient name, box 2 "Patient\'s name"',
-                              json_schema_extra={"labels": ["patient's name", "patient name", "patient"]})
+                              json_schema_extra={"labels": ["2 patient's name", "patient's name", "patient name", "patient"]})
     patient_dob: dt.date = Field(description='Patient birth date, box 3 "Patient\'s birth date"',
                                  json_schema_extra={"labels": ["birth date", "date of birth", "dob", "patient's birth date"]})
     insured_id: str = Field(max_length=30, description='Insured\'s ID number, box 1a "Insured\'s I.D. Number"',
@@ -38,9 +38,9 @@ class InsuranceClaim(BaseModel):
     payer_name: str = Field(max_length=80, description="Insurance carrier the claim is sent to (top of the form)",
                             json_schema_extra={"labels": ["carrier", "payer", "insurance plan name", "plan name", "insurance"]})
     provider_name: str = Field(max_length=80, description='Billing provider, box 33 "Billing provider info"',
-                               json_schema_extra={"labels": ["billing provider", "provider", "billing provider info", "physician", "33"]})
+                               json_schema_extra={"labels": ["33 billing provider info", "billing provider name", "billing provider info", "billing provider", "provider", "physician", "33"]})
     provider_npi: str = Field(max_length=10, description='Billing provider NPI, box 33a, 10 digits',
-                              json_schema_extra={"kind": "id", "labels": ["npi", "33a", "npi #"], "pattern": r"\d{10}"})
+                              json_schema_extra={"kind": "id", "labels": ["33a npi", "billing provider npi", "billing npi", "npi", "33a", "npi #"], "pattern": r"\d{10}"})
     service_date_from: dt.date = Field(description='First date of service, box 24A "From"',
                                        json_schema_extra={"labels": ["date of service", "dates of service", "from", "service date"]})
     service_date_to: dt.date = Field(description='Last date of service, box 24A "To"',
