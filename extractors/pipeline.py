@@ -135,7 +135,7 @@ def run_batch(files: list[Path], schema, backend, out: Path, *, review_below: fl
         done.add(sha)
         try:
             doc = read_document(path, password=password, timeout=parse_timeout,
-                                mem_mb=parse_mem_mb)
+                                mem_mb=parse_mem_mb, sha256=sha)
             ex = extractor.extract(doc)
             record = validate_record(schema.model, ex.values, evidence=ex.evidence,
                                      confidence=ex.confidence, raw_output=ex.raw_output)

@@ -174,11 +174,11 @@ def _read_pdf_isolated(path: str, password, timeout: float, mem_mb: int) -> list
 
 
 def read_document(path: Path, *, password: str | None = None, timeout: float = 60.0,
-                  mem_mb: int = 2048, isolate: bool = True) -> Document:
+                  mem_mb: int = 2048, isolate: bool = True, sha256: str | None = None) -> Document:
     """Turn one input file into a Document, or raise a DocumentError with a reason code."""
     path = Path(path)
     size = path.stat().st_size
-    sha = file_sha256(path)
+    sha = sha256 or file_sha256(path)   # the pipeline has already hashed it for the ledger
     if size == 0:
         raise DocumentError("empty_file", "file is empty (0 bytes)", stage="read")
     if path.suffix.lower() == ".txt":
