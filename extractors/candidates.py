@@ -102,15 +102,23 @@ class PageIndex:
         return cells
 
     def above_label(self, words, bbox) -> str:
+        """The cell printed above a value in a form or table: of the cells on the line above
+        (or the one above that) that overlap the value horizontally, the one overlapping most."""
         if not words:
             return ""
         li = words[0].line
         x0, _, x1, _ = bbox
         for back in (1, 2):
-            cells = [cell for cell in self._cells(li - back)
-                     if cell[-1].x1 >= x0 - 5 and cell[0].x0 <= x1 + 5]
-            if cells:
-                text = "   ".join(" ".join(w.text for w in cell) for cell in cells)[:60]
+            best, best_ov = None, -1e9
+            for cell in self._cells(li - back):
+                cx0, cx1 = cell[0].x0, cell[-1].x1
+                if cx1 < x0 - 5 or cx0 > x1 + 5:
+                    continue
+                ov = min(cx1, x1) - max(cx0, x0)
+                if ov > best_ov:
+                    best, best_ov = cell, ov
+            if best is not None:
+                text = " ".join(w.text for w in best)[:80]
                 return text if looks_like_label(text) else ""
         return ""
 
@@ -120,7 +128,9 @@ def looks_like_label(text: str) -> bool:
     core = re.sub(r"\d+(?:[.,]\d+)?\s?%|^\d{1,2}[a-z]?\.?\s", "", text.strip())
     letters = sum(ch.isalpha() for ch in core)
     digits = sum(ch.isdigit() for ch in core)
-    return letters >= 2 and digits <= letters / 3 and len(text.split()) <= 8
+    # a parenthesised hint ("(Last Name, First Name, Middle Initial)") explains, it is no value
+    words = len(re.sub(r"\([^)]*\)?", "", text).split())
+    return letters >= 2 and digits <= letters / 3 and words <= 8
 
 
 def _make(page, idx: PageIndex, start, end, value, text) -> Candidate | None:

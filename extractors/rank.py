@@ -65,6 +65,13 @@ def label_match(label_text: str, labels: tuple[str, ...]) -> float:
     return min(best, 1.0)
 
 
+def _is_label_cell(text: str, label: str) -> bool:
+    """The cell is mostly this label ("Patient Name:"), not a value that contains one of its
+    words ("Meridian Mutual Health Insurance" for the label "insurance")."""
+    toks, lt = _tokens(text), _tokens(label)
+    return bool(lt) and set(lt) <= set(toks) and len(lt) >= len(toks) / 2
+
+
 def looks_like_header(text: str) -> bool:
     """A short digit-free cell with form words ("Billing Period", "Subscriber ID", "2. PATIENT'S
     NAME"); a leading form box number does not count as a digit."""
@@ -139,7 +146,7 @@ def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> f
         if len(words) > 10 or c.text.endswith("."):
             p -= 0.1
         # a cell that itself reads like a field label is a header, not a value
-        if any(label_match(c.text, (lab,)) >= 0.55 for lab in spec.labels) or \
+        if any(_is_label_cell(c.text, lab) for lab in spec.labels) or \
                 re.search(r"(#|:|\bdate\b|\bno\.?$|\bcode\b|\bnumber\b)", c.text, re.I):
             p -= 0.4
         return p
