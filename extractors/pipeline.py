@@ -19,10 +19,12 @@ from .fields import FieldSpec, field_specs
 from .rank import rank
 from .read import Document, read_document
 from .validate import validate_record
-from .write import append_records, write_rejection
+from .write import (FILE_MODE, SHARED_FILE_MODE, append_records, ensure_dir, read_records,
+                    doc_id, records_lock, repair, rows_frame, write_rejection)
 
 INPUT_SUFFIXES = (".pdf", ".txt")
-FLUSH_EVERY = 25
+FLUSH_EVERY = 25       # accepted rows are written every 25 documents
+FLUSH_SECONDS = 30.0   # ... or every 30 s, whichever comes first
 
 
 def collect_inputs(inputs: list[str], limit: int | None = None) -> list[Path]:
@@ -56,20 +58,26 @@ class Extraction:
 class Extractor:
     """Schema + model backend -> one document's record (built once per run)."""
 
-    def __init__(self, model, backend, top_k: int = 5):
+    def __init__(self, model, backend, top_k: int = 5, hints=None):
         self.model = model
         self.backend = backend
         self.specs: list[FieldSpec] = field_specs(model)
         self.top_k = top_k
         self.all_labels = tuple(lab for s in self.specs for lab in s.labels)
+        self.hints = hints   # learn.HintStore (issue 6: labels learned from reviews) or None
 
     def extract(self, doc: Document) -> Extraction:
         if not any(p.text.strip() for p in doc.pages):
             raise DocumentError("no_text", "document has no text", stage="read")
-        cands = find_candidates(doc, self.specs)
+        specs, all_labels = self.specs, self.all_labels
+        if self.hints is not None:   # issue 6: labels reviewers taught for documents like this
+            from .learn import apply_hints
+            specs = apply_hints(self.specs, doc, self.hints)
+            all_labels = tuple(lab for s in specs for lab in s.labels)
+        cands = find_candidates(doc, specs)
         values, evidence, confidence, raw = {}, {}, {}, {}
         excerpt = doc.pages[0].text[:1200]
-        for spec in self.specs:
+        for spec in specs:
             if spec.kind == "pattern_list":
                 seen, items, ev = set(), [], []
                 for c in cands[spec.name]:
@@ -88,8 +96,8 @@ class Extractor:
                 values[spec.name], confidence[spec.name] = choice or (None, 0.0)
                 raw[spec.name] = {"choice": values[spec.name]}
                 continue
-            siblings = [s for s in self.specs if s is not spec]
-            options = rank(spec, cands[spec.name], siblings, self.top_k, self.all_labels)
+            siblings = [s for s in specs if s is not spec]
+            options = rank(spec, cands[spec.name], siblings, self.top_k, all_labels)
             ch = choose_field(self.backend, spec, options)
             raw[spec.name] = {"options": [o.text for o in options],
                               "probs": [round(p, 4) for p in ch.probs],
@@ -111,77 +119,103 @@ class Summary:
     skipped: int = 0
     seconds: float = 0.0
     reasons: dict = field(default_factory=dict)
+    repaired: dict = field(default_factory=dict)
 
 
 def run_batch(files: list[Path], schema, backend, out: Path, *, review_below: float | None = None,
               password: str | None = None, parse_timeout: float = 60.0, parse_mem_mb: int = 2048,
-              force: bool = False, progress: bool = True) -> Summary:
-    out.mkdir(parents=True, exist_ok=True)
-    done = set() if force else ledger(out, schema.name)
+              force: bool = False, progress: bool = True, shared_output: bool = False,
+              flush_every: int = FLUSH_EVERY, flush_seconds: float = FLUSH_SECONDS) -> Summary:
+    """Extract every file into OUT. Resumable: the ledger (content hashes already in records or
+    rejected/ for this schema) is read from the outputs themselves, so a document counts as
+    done exactly when its record or rejection is on disk; a killed run loses at most the
+    accepted rows not yet flushed (every `flush_every` rows or `flush_seconds`), which the next
+    run redoes. Outputs are owner-only unless `shared_output` (group read)."""
+    mode = SHARED_FILE_MODE if shared_output else FILE_MODE
+    ensure_dir(out, mode)
+    summary = Summary()
+    with records_lock(out):
+        summary.repaired = {k: v for k, v in repair(out, mode).items() if v}
+        done = set() if force else ledger(out, schema.name)
     run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
     extractor = Extractor(schema.model, backend)
     prov = {"schema": schema.name, "schema_version": schema.version, "model": backend.name,
             "model_sha256": backend.sha256, "run_id": run_id}
-    summary = Summary()
     pending: list[dict] = []
-    t0 = time.perf_counter()
+    t0 = last_flush = time.perf_counter()
     bar = tqdm(files, unit="doc", disable=not progress, desc="extract")
-    for path in bar:
-        summary.documents += 1
-        sha = _safe_sha(path)
-        if sha in done:
-            summary.skipped += 1
-            continue
-        done.add(sha)
-        try:
-            doc = read_document(path, password=password, timeout=parse_timeout,
-                                mem_mb=parse_mem_mb, sha256=sha)
-            ex = extractor.extract(doc)
-            record = validate_record(schema.model, ex.values, evidence=ex.evidence,
-                                     confidence=ex.confidence, raw_output=ex.raw_output)
-            weakest = min(ex.confidence.values(), default=1.0)
-            if review_below is not None and weakest < review_below:
-                low = {k: [f"confidence {v:.2f} below {review_below}"]
-                       for k, v in ex.confidence.items() if v < review_below}
-                raise DocumentError("low_confidence", f"weakest field confidence {weakest:.2f}",
-                                    stage="review", field_errors=low, raw_output=ex.raw_output,
-                                    partial=record.model_dump(mode="json"),
-                                    evidence=ex.evidence, confidence=ex.confidence)
-            row = record.model_dump()
-            row.update(source_file=str(path), doc_sha256=sha, **prov,
-                       extracted_at=dt.datetime.now(dt.timezone.utc).isoformat(),
-                       evidence=_dumps(ex.evidence), confidence=_dumps(ex.confidence),
-                       min_confidence=weakest)
-            pending.append(row)
-            summary.accepted += 1
-        except Exception as exc:  # noqa: BLE001 - no document is ever lost to a traceback
-            if not isinstance(exc, DocumentError):
-                exc = DocumentError("internal_error", f"{type(exc).__name__}: {exc}",
-                                    stage="pipeline")
-            _reject(out, path, sha, exc, prov)
-            summary.rejected += 1
-            summary.reasons[exc.reason] = summary.reasons.get(exc.reason, 0) + 1
-        if len(pending) >= FLUSH_EVERY:
-            _flush(out, pending, extractor.specs)
-            pending = []
-    _flush(out, pending, extractor.specs)
+    try:
+        for path in bar:
+            summary.documents += 1
+            sha = _safe_sha(path)
+            if sha in done:
+                summary.skipped += 1
+                continue
+            done.add(sha)
+            try:
+                pending.append(_accept(path, sha, extractor, schema, prov, review_below,
+                                       password, parse_timeout, parse_mem_mb))
+                summary.accepted += 1
+            except Exception as exc:  # noqa: BLE001 - no document is ever lost to a traceback
+                if not isinstance(exc, DocumentError):
+                    exc = DocumentError("internal_error", f"{type(exc).__name__}: {exc}",
+                                        stage="pipeline")
+                _reject(out, path, sha, exc, prov, mode)
+                summary.rejected += 1
+                summary.reasons[exc.reason] = summary.reasons.get(exc.reason, 0) + 1
+            if len(pending) >= flush_every or \
+                    (pending and time.perf_counter() - last_flush >= flush_seconds):
+                append_records(out, pending, extractor.specs, mode)
+                pending, last_flush = [], time.perf_counter()
+    finally:   # also on Ctrl-C / SIGTERM: what was accepted so far is kept
+        append_records(out, pending, extractor.specs, mode)
     summary.seconds = time.perf_counter() - t0
     return summary
 
 
+def _accept(path: Path, sha: str, extractor: Extractor, schema, prov: dict, review_below,
+            password, parse_timeout, parse_mem_mb) -> dict:
+    """One document -> its record row, or a DocumentError."""
+    doc = read_document(path, password=password, timeout=parse_timeout,
+                        mem_mb=parse_mem_mb, sha256=sha)
+    ex = extractor.extract(doc)
+    record = validate_record(schema.model, ex.values, evidence=ex.evidence,
+                             confidence=ex.confidence, raw_output=ex.raw_output)
+    weakest = min(ex.confidence.values(), default=1.0)
+    if review_below is not None and weakest < review_below:
+        low = {k: [f"confidence {v:.2f} below {review_below}"]
+               for k, v in ex.confidence.items() if v < review_below}
+        raise DocumentError("low_confidence", f"weakest field confidence {weakest:.2f}",
+                            stage="review", field_errors=low, raw_output=ex.raw_output,
+                            partial=record.model_dump(mode="json"),
+                            evidence=ex.evidence, confidence=ex.confidence)
+    row = record.model_dump()
+    row.update(source_file=str(path), doc_sha256=sha, **prov,
+               extracted_at=dt.datetime.now(dt.timezone.utc).isoformat(),
+               evidence=_dumps(ex.evidence), confidence=_dumps(ex.confidence),
+               min_confidence=weakest)
+    try:
+        rows_frame([row], extractor.specs)   # fails now, as this document, not at the flush
+    except ValueError as exc:
+        raise DocumentError("validation_failed", str(exc), stage="write",
+                            raw_output=ex.raw_output, partial=record.model_dump(mode="json"),
+                            evidence=ex.evidence, confidence=ex.confidence) from None
+    return row
+
+
 def ledger(out: Path, schema_name: str) -> set[str]:
-    """Content hashes already accepted or rejected in OUT for this schema."""
+    """Content hashes already accepted or rejected in OUT for this schema. Derived from the
+    outputs (never stored apart from them), so it cannot disagree with them after a crash."""
     import json
 
     import polars as pl
     seen: set[str] = set()
-    pq = out / "records.parquet"
-    if pq.exists():
-        df = pl.read_parquet(pq, columns=["doc_sha256", "schema"])
-        seen |= set(df.filter(pl.col("schema") == schema_name)["doc_sha256"].to_list())
+    keys = read_records(out, columns=["doc_sha256", "schema"])
+    if keys is not None:
+        seen |= set(keys.filter(pl.col("schema") == schema_name)["doc_sha256"].to_list())
     for f in (out / "rejected").glob("*.json"):
         try:
-            r = json.loads(f.read_text())
+            r = json.loads(f.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
         if r.get("schema") == schema_name:
@@ -189,21 +223,17 @@ def ledger(out: Path, schema_name: str) -> set[str]:
     return seen
 
 
-def _flush(out: Path, rows: list[dict], specs) -> None:
-    """Write accepted rows; a document accepted now leaves rejected/ (e.g. after --force)."""
-    append_records(out, rows, specs)
-    for r in rows:
-        stale = out / "rejected" / f"{r['doc_sha256'][:16]}.json"
-        if stale.exists():
-            stale.unlink()
-
-
 def _safe_sha(path: Path) -> str:
+    """The document's content hash; an unreadable file gets a stable id from its path (so a
+    re-run skips it like any other rejected document)."""
+    import hashlib
+
     from .read import file_sha256
     try:
         return file_sha256(path)
     except OSError:
-        return "unreadable-" + uuid.uuid4().hex[:8]
+        key = str(Path(path).resolve()).encode("utf-8", "surrogateescape")
+        return "unreadable-" + hashlib.sha256(key).hexdigest()
 
 
 def _dumps(v) -> str:
@@ -211,7 +241,9 @@ def _dumps(v) -> str:
     return json.dumps(v, default=str, sort_keys=True)
 
 
-def _reject(out: Path, path: Path, sha: str, exc: DocumentError, prov: dict) -> None:
+def _reject(out: Path, path: Path, sha: str, exc: DocumentError, prov: dict, mode: int) -> None:
+    """rejected/<doc id>.json; write_rejection first removes a record of the same document
+    (a document re-done with --force and now rejected leaves records: no duplicates)."""
     payload = {
         "source_file": str(path), "doc_sha256": sha, **prov,
         "rejected_at": dt.datetime.now(dt.timezone.utc).isoformat(),
@@ -219,20 +251,4 @@ def _reject(out: Path, path: Path, sha: str, exc: DocumentError, prov: dict) -> 
         "field_errors": exc.field_errors, "raw_output": exc.raw_output,
         "partial": exc.partial, "evidence": exc.evidence, "confidence": exc.confidence,
     }
-    write_rejection(out, sha[:16], payload)
-    _drop_record(out, sha, prov["schema"])
-
-
-def _drop_record(out: Path, sha: str, schema_name: str) -> None:
-    """A document re-done with --force and now rejected leaves records (no duplicates)."""
-    import polars as pl
-
-    from .write import atomic_write, csv_safe
-    pq = out / "records.parquet"
-    if not pq.exists():
-        return
-    df = pl.read_parquet(pq)
-    keep = df.filter(~((pl.col("doc_sha256") == sha) & (pl.col("schema") == schema_name)))
-    if keep.height != df.height:
-        atomic_write(pq, keep.write_parquet)
-        atomic_write(out / "records.csv", lambda p: csv_safe(keep).write_csv(p))
+    write_rejection(out, doc_id(sha), payload, mode)

@@ -1,12 +1,33 @@
 """Write stage: accepted records -> OUT/records.parquet + OUT/records.csv (appended, never
-dropping earlier rows); rejections -> OUT/rejected/<doc id>.json. Every file is written to a
-temp file, fsynced and renamed into place, so a crash never leaves a half-written output."""
+dropping earlier rows); rejections -> OUT/rejected/<doc id>.json.
+
+Guarantees, for every writer (a run, a reviewer's `review accept`, several at once):
+
+- Every file is written to a temp file in the same folder, fsynced and renamed into place (then
+  the folder is fsynced), so a crash never leaves a half-written output.
+- Every read-modify-write of the records files, and every change to rejected/, happens under an
+  exclusive lock on OUT/.records.lock (`records_lock`), so concurrent writers never lose or
+  duplicate rows.
+- A document is in records or in rejected/, never both. Accepting writes the record first and
+  then removes the document's rejection; rejecting removes the record first and then writes
+  the rejection. A crash between the two steps leaves "both" (the record wins: `repair` removes
+  the rejection) or "neither" (the document is not in the ledger and the next run redoes it).
+- A value that would not survive the typed columns unchanged (a decimal out of range, a time
+  on a date) raises instead of being written as null or truncated.
+- Files are owner-only (0600, folders 0700) unless a mode is given (`SHARED_FILE_MODE` gives
+  group read); rewriting a file keeps its mode.
+"""
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import io
 import json
 import os
 import tempfile
+import threading
+import time
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,11 +35,83 @@ import polars as pl
 
 from .fields import FieldSpec
 
-FORMULA_START = ("=", "+", "-", "@")
+FILE_MODE = 0o600
+SHARED_FILE_MODE = 0o640
+LOCK_NAME = ".records.lock"
+RECORDS = "records.parquet"
+RECORDS_CSV = "records.csv"
+REJECTED = "rejected"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+KEY = ("doc_sha256", "schema")
+STALE_TEMP_SECONDS = 300
+
+_held = threading.local()
 
 
-def atomic_write(path: Path, write_fn, mode: int = 0o600) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def dir_mode(file_mode: int) -> int:
+    """0600 -> 0700, 0640 -> 0750: a folder is searchable by whoever may read its files."""
+    return file_mode | ((file_mode & 0o444) >> 2)
+
+
+@contextmanager
+def records_lock(out: Path):
+    """Exclusive lock over OUT's records files and rejected/ (blocks until free).
+
+    Re-entrant within a thread, so a function holding it can call the writers below."""
+    out = Path(out)
+    key = str(out.resolve())
+    held = getattr(_held, "paths", None)
+    if held is None:
+        held = _held.paths = {}
+    if held.get(key):
+        held[key] += 1
+        try:
+            yield
+        finally:
+            held[key] -= 1
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        held[key] = 1
+        try:
+            yield
+        finally:
+            held[key] = 0
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def ensure_dir(path: Path, file_mode: int = FILE_MODE) -> None:
+    """Create a folder (and parents) owner-only, or with group access for a shared mode."""
+    path = Path(path)
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True)
+        os.chmod(path, dir_mode(file_mode))
+
+
+def atomic_write(path: Path, write_fn, mode: int | None = None) -> None:
+    """write_fn(tmp_path) then fsync + rename over `path`. mode None keeps an existing file's
+    mode (FILE_MODE for a new file). The temp file is 0600 from its creation."""
+    path = Path(path)
+    if mode is None:
+        mode = path.stat().st_mode & 0o777 if path.exists() else FILE_MODE
+    ensure_dir(path.parent, mode)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
@@ -27,6 +120,7 @@ def atomic_write(path: Path, write_fn, mode: int = 0o600) -> None:
             os.fsync(f.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
+        _fsync_dir(path.parent)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -37,45 +131,158 @@ def _dtype(spec: FieldSpec):
             "pattern_list": pl.List(pl.String)}.get(spec.kind, pl.String)
 
 
+def _decimal_scale(values) -> int:
+    scale = 2
+    for v in values:
+        if isinstance(v, Decimal) and v.is_finite():
+            scale = max(scale, -v.as_tuple().exponent)
+    return min(scale, 18)
+
+
+def _to_decimal(v):
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return v
+    return Decimal(str(v))
+
+
 def rows_frame(rows: list[dict], specs: list[FieldSpec]) -> pl.DataFrame:
+    """Rows -> a typed frame; raises ValueError if a field value would not survive its column
+    type unchanged (never a silent null or truncation)."""
     schema = {s.name: _dtype(s) for s in specs}
-    for k in rows[0]:
-        if k not in schema:
-            schema[k] = pl.Float64 if k == "min_confidence" else pl.String
-    return pl.DataFrame(rows, schema=schema, strict=False)
+    money = [s.name for s in specs if s.kind == "money"]
+    if money:
+        rows = [{**r, **{k: _to_decimal(r[k]) for k in money if k in r}} for r in rows]
+    for name in money:
+        schema[name] = pl.Decimal(38, _decimal_scale(r.get(name) for r in rows))
+    for r in rows:
+        for k in r:
+            if k not in schema:
+                schema[k] = pl.Float64 if k == "min_confidence" else pl.String
+    frame = pl.DataFrame(rows, schema=schema, strict=False)
+    _check_lossless(frame, rows, specs)
+    return frame
+
+
+def _check_lossless(frame: pl.DataFrame, rows: list[dict], specs: list[FieldSpec]) -> None:
+    typed = {s.name: s.kind for s in specs if s.kind in ("date", "money", "number")}
+    for name, dtype in frame.schema.items():
+        got = frame[name].to_list()
+        for i, (row, v_out) in enumerate(zip(rows, got)):
+            v_in = row.get(name)
+            if v_in is None:
+                continue
+            kind = typed.get(name)
+            if v_out is None:
+                lost = True
+            elif kind == "date":
+                lost = type(v_in) is not type(v_out) or v_in != v_out
+            elif kind == "money":
+                lost = _to_decimal(v_in) != v_out
+            elif kind == "number" and isinstance(v_in, (int, float, Decimal)):
+                lost = (v_in != int(v_out)) if isinstance(v_in, int) else float(v_in) != v_out
+            else:
+                lost = False
+            if lost:
+                raise ValueError(f"field {name!r} of row {i} does not fit its column type "
+                                 f"{dtype} (value not written)")
 
 
 def csv_safe(df: pl.DataFrame) -> pl.DataFrame:
-    """Flatten lists and escape cells that a spreadsheet would run as a formula."""
+    """Flatten lists and escape text cells that a spreadsheet would run as a formula (starting
+    with = + - @, a tab or a carriage return, or their full-width forms): prefixed with '."""
     cols = []
     for name, dtype in df.schema.items():
         col = pl.col(name)
         if isinstance(dtype, pl.List):
-            col = col.list.join("; ")
+            col = col.cast(pl.List(pl.String)).list.join("; ")
             dtype = pl.String
         if dtype == pl.String:
-            col = pl.when(col.str.starts_with("=") | col.str.starts_with("+") |
-                          col.str.starts_with("-") | col.str.starts_with("@")) \
-                .then(pl.lit("'") + col).otherwise(col)
+            risky = pl.lit(False)
+            for ch in FORMULA_START:
+                risky = risky | col.str.starts_with(ch)
+            col = pl.when(risky).then(pl.lit("'") + col).otherwise(col)
         cols.append(col.alias(name))
     return df.select(cols)
 
 
-def append_records(out: Path, rows: list[dict], specs: list[FieldSpec]) -> int:
-    """Append rows to records.parquet/csv; returns the total row count."""
+def read_records(out: Path, columns: list[str] | None = None) -> pl.DataFrame | None:
+    """records.parquet as a frame (None if absent). The file is read in one open() so a reader
+    without the lock still sees one consistent version while a writer renames a new one in."""
+    pq = Path(out) / RECORDS
+    try:
+        data = pq.read_bytes()
+    except FileNotFoundError:
+        return None
+    return pl.read_parquet(io.BytesIO(data), columns=columns)
+
+
+def _write_records(out: Path, df: pl.DataFrame, mode: int | None) -> None:
+    """Parquet first, then the CSV made from it (`repair` redoes a CSV older than the parquet).
+    A new file gets OUT's access (a run sets it: 0700 -> 0600, 0750 -> 0640)."""
+    if mode is None and not (out / RECORDS).exists():
+        mode = _dir_file_mode(out)
+    atomic_write(out / RECORDS, df.write_parquet, mode)
+    atomic_write(out / RECORDS_CSV, lambda p: csv_safe(df).write_csv(p), mode)
+
+
+def doc_id(sha: str) -> str:
+    """A document's id in rejected/: the first 16 hex digits of its SHA-256."""
+    return sha[:27] if sha.startswith("unreadable-") else sha[:16]
+
+
+def rejection_path(out: Path, sha: str) -> Path:
+    return Path(out) / REJECTED / f"{doc_id(sha)}.json"
+
+
+def _remove_rejection(out: Path, sha: str, schema_name: str | None) -> None:
+    path = rejection_path(out, sha)
+    if not path.exists():
+        return
+    try:
+        rej = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        rej = {}
+    if rej.get("doc_sha256", sha) == sha and rej.get("schema", schema_name) == schema_name:
+        path.unlink(missing_ok=True)
+        _fsync_dir(path.parent)
+
+
+def append_records(out: Path, rows: list[dict], specs: list[FieldSpec],
+                   mode: int | None = None) -> int:
+    """Add rows to records.parquet/csv (a row replaces an earlier row of the same document and
+    schema: appending is idempotent per doc_sha256), then remove those documents' rejections.
+    Returns the total row count."""
     if not rows:
         return 0
+    out = Path(out)
     new = rows_frame(rows, specs)
-    pq = out / "records.parquet"
-    if pq.exists():
-        old = pl.read_parquet(pq)
-        redone = set(new["doc_sha256"].to_list())
-        old = old.filter(~(pl.col("doc_sha256").is_in(redone) &
-                           pl.col("schema").is_in(new["schema"].unique().to_list())))
-        new = pl.concat([old, new], how="diagonal_relaxed")
-    atomic_write(pq, new.write_parquet)
-    atomic_write(out / "records.csv", lambda p: csv_safe(new).write_csv(p))
-    return new.height
+    new = new.unique(subset=list(KEY), keep="last", maintain_order=True)
+    with records_lock(out):
+        old = read_records(out)
+        if old is not None:
+            old = old.join(new.select(KEY), on=list(KEY), how="anti", nulls_equal=True,
+                           maintain_order="left")
+            new = pl.concat([old, new], how="diagonal_relaxed")
+        _write_records(out, new, mode)
+        for r in rows:
+            _remove_rejection(out, r["doc_sha256"], r.get("schema"))
+        return new.height
+
+
+def drop_records(out: Path, sha: str, schema_name: str, mode: int | None = None) -> int:
+    """Remove a document's rows (if any); returns how many were removed."""
+    out = Path(out)
+    with records_lock(out):
+        keys = read_records(out, columns=list(KEY))
+        if keys is None:
+            return 0
+        hit = keys.filter((pl.col("doc_sha256") == sha) & (pl.col("schema") == schema_name))
+        if not hit.height:
+            return 0
+        df = read_records(out)
+        keep = df.filter(~((pl.col("doc_sha256") == sha) & (pl.col("schema") == schema_name)))
+        _write_records(out, keep, mode)
+        return df.height - keep.height
 
 
 def _json_default(v):
@@ -88,14 +295,87 @@ def _json_default(v):
     return str(v)
 
 
-def write_json(path: Path, payload: dict) -> None:
+def write_json(path: Path, payload: dict, mode: int | None = None) -> None:
     def _w(p):
         with open(p, "w", encoding="utf-8") as f:
             json.dump(payload, f, indent=2, ensure_ascii=False, default=_json_default)
-    atomic_write(path, _w)
+    atomic_write(path, _w, mode)
 
 
-def write_rejection(out: Path, doc_id: str, payload: dict) -> Path:
-    path = out / "rejected" / f"{doc_id}.json"
-    write_json(path, payload)
+def write_rejection(out: Path, doc_id: str, payload: dict, mode: int | None = None) -> Path:
+    """Write rejected/<doc id>.json; a record of the same document and schema is removed first
+    (so a document re-done with --force and now rejected leaves records)."""
+    out = Path(out)
+    path = out / REJECTED / f"{doc_id}.json"
+    with records_lock(out):
+        if payload.get("doc_sha256") and payload.get("schema"):
+            drop_records(out, payload["doc_sha256"], payload["schema"], mode)
+        write_json(path, payload, mode if mode is not None else _dir_file_mode(path.parent))
     return path
+
+
+def _dir_file_mode(folder: Path) -> int | None:
+    """New files in an existing folder get the folder's access (0700 -> 0600, 0750 -> 0640)."""
+    if not folder.is_dir():
+        return None
+    m = folder.stat().st_mode & 0o777
+    return FILE_MODE | (m & 0o040)
+
+
+def repair(out: Path, mode: int | None = None) -> dict:
+    """Make OUT consistent after a crash (run under the lock at the start of every run):
+    remove leftover temp files, drop rejections of documents that also have a record (the
+    record was written last), rewrite a CSV older than the parquet. With `mode`, apply the
+    access mode to OUT, rejected/ and every output file. Returns counts of what was fixed."""
+    out = Path(out)
+    fixed = {"temp_files": 0, "stale_rejections": 0, "csv_rewritten": 0}
+    with records_lock(out):
+        now = time.time()
+        for folder, anyage in ((out, True), (out / REJECTED, False)):
+            if not folder.is_dir():
+                continue
+            for tmp in folder.glob(".*.tmp"):
+                try:
+                    if anyage or now - tmp.stat().st_mtime > STALE_TEMP_SECONDS:
+                        tmp.unlink()
+                        fixed["temp_files"] += 1
+                except OSError:
+                    pass
+        pq, csv = out / RECORDS, out / RECORDS_CSV
+        if pq.exists():
+            try:
+                keys = read_records(out, columns=list(KEY))
+            except Exception as exc:  # noqa: BLE001
+                from .errors import RunError
+                raise RunError(f"{pq} cannot be read ({type(exc).__name__}); move it aside "
+                               "and re-run (its documents will be redone)") from None
+            have = set(zip(keys["doc_sha256"].to_list(), keys["schema"].to_list()))
+            for f in (out / REJECTED).glob("*.json") if (out / REJECTED).is_dir() else []:
+                try:
+                    r = json.loads(f.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    continue
+                if (r.get("doc_sha256"), r.get("schema")) in have:
+                    f.unlink(missing_ok=True)
+                    fixed["stale_rejections"] += 1
+            if not csv.exists() or csv.stat().st_mtime_ns < pq.stat().st_mtime_ns:
+                df = read_records(out)
+                atomic_write(csv, lambda p: csv_safe(df).write_csv(p), mode)
+                fixed["csv_rewritten"] = 1
+        if mode is not None:
+            set_output_mode(out, mode)
+    return fixed
+
+
+def set_output_mode(out: Path, mode: int) -> None:
+    """Apply a file mode to OUT's outputs and the matching folder mode to OUT and rejected/."""
+    out = Path(out)
+    for folder in (out, out / REJECTED):
+        if folder.is_dir():
+            os.chmod(folder, dir_mode(mode))
+    files = [out / RECORDS, out / RECORDS_CSV, out / LOCK_NAME]
+    if (out / REJECTED).is_dir():
+        files += list((out / REJECTED).glob("*.json"))
+    for f in files:
+        if f.exists():
+            os.chmod(f, mode)
