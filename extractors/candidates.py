@@ -23,8 +23,8 @@ DATE_RES = [
     re.compile(rf"(?<![\w]){MONTHS} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}(?!\d)", re.I),
 ]
 MONEY_RE = re.compile(
-    r"(?<![\w.,/\-])(?:[$€£]\s?|(?:USD|EUR|GBP|CHF)\s)?-?\(?\d{1,3}(?:[,.' ]\d{3})*(?:[.,]\d{2})?\)?"
-    r"(?:\s?[€$£]|\s(?:EUR|USD|GBP|CHF))?(?![\w]|[.,]\d)")
+    r"(?<![\w.,/\-])(?:[$€£] ?|(?:USD|EUR|GBP|CHF) )?-?\(?\d{1,3}(?:[,.' ]\d{3})*(?:[.,]\d{2})?\)?"
+    r"(?: ?[€$£]| (?:EUR|USD|GBP|CHF))?(?![\w]|[.,]\d)")
 ID_RE = re.compile(r"(?<![\w\-/.#])#?[A-Za-z0-9][A-Za-z0-9\-/_.]*[A-Za-z0-9](?![\w\-/])")
 WORD_RE = re.compile(r"[a-zà-ÿ0-9]+", re.I)
 
@@ -40,6 +40,7 @@ class Candidate:
     line: str = ""           # the printed line, for the prompt and for reviewers
     label_left: str = ""
     label_above: str = ""
+    section: str = ""        # the nearest heading line above ("Seller", "Bill To", "Verkäufer")
     flags: set = field(default_factory=set)
     rel_top: float = 0.0     # vertical position on its page, 0 (top) .. 1 (bottom)
     score: float = 0.0
@@ -72,6 +73,16 @@ class PageIndex:
         for w in page.words:
             self.by_line.setdefault(w.line, []).append(w)
 
+    def section(self, li: int, reach: int = 8) -> str:
+        """The nearest heading above line li: a short line of label words with no value on it
+        ("Verkäufer", "Bill To:", "Käufer/Leistungsempfänger"), within `reach` lines."""
+        for j in range(li - 1, max(li - 1 - reach, -1), -1):
+            text = self.lines[j].strip()
+            if text and COLUMN_GAP not in text and len(text.split()) <= 4 and \
+                    not re.search(r"\d", text) and looks_like_label(text):
+                return text
+        return ""
+
     def line_of(self, pos: int) -> int:
         lo, hi = 0, len(self.line_starts) - 1
         while lo < hi:
@@ -89,7 +100,16 @@ class PageIndex:
         if not seg:
             return ""
         label = seg.split(COLUMN_GAP)[-1].strip()[-60:]
-        return label if looks_like_label(label) else ""
+        if looks_like_label(label):
+            return label
+        # "Invoice No. 181301674 dated" -> "Invoice No. dated": values inside a label run are
+        # not part of it; but a value printed right before this one ("Total: 100.00 EUR")
+        # leaves this one without a label
+        if re.search(r"\d", label.split()[-1]):
+            return ""
+        bare = " ".join(t for t in re.sub(r"\([^)]*\)", " ", label).split()
+                        if not re.search(r"\d", t))
+        return bare if bare and looks_like_label(bare) else ""
 
     def _cells(self, li: int) -> list[list]:
         """The words of line li grouped into cells (split where the page text has a column gap)."""
@@ -141,7 +161,7 @@ def _make(page, idx: PageIndex, start, end, value, text) -> Candidate | None:
     li = idx.line_of(start)
     height = page.height or max((w.bottom for w in page.words), default=1.0) or 1.0
     return Candidate(value, text, page.number, start, end, bbox, idx.lines[li].strip()[:160],
-                     idx.left_label(start), idx.above_label(words, bbox),
+                     idx.left_label(start), idx.above_label(words, bbox), idx.section(li),
                      rel_top=min(bbox[1] / height, 1.0))
 
 

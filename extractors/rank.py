@@ -33,34 +33,59 @@ END_NAME = re.compile(r"(^|_)(to|end|through|thru|last|until)($|_)")
 @lru_cache(maxsize=20000)
 def _tokens(text: str) -> tuple[str, ...]:
     text = text.lower().replace("'s", "").replace(".", "")   # "I.D." -> "id", "No." -> "no"
-    return tuple(re.findall(r"[a-zà-ÿ0-9]+", text))
+    bare = re.sub(r"\([^)]*\)?", " ", text)   # "(incl. VAT)", "(Last Name, First)" only explain
+    return tuple(re.findall(r"[^\W_]+", bare if re.search(r"[^\W_]", bare) else text))
+
+
+def _tok_eq(printed: str, label: str) -> float:
+    """1 for the same word; 0.9 when the printed word is a compound made with the label word
+    ("Rechnungsdatum" ~ "datum", "Bruttosumme" ~ "brutto"; not "Verkäufer" ~ "Käufer"); else 0."""
+    if printed == label:
+        return 1.0
+    if len(label) >= 5 and len(printed) >= len(label) + (3 if len(label) >= 8 else 4) and \
+            (printed.startswith(label) or printed.endswith(label)):
+        return 0.9
+    return 0.0
 
 
 @lru_cache(maxsize=200000)
 def label_match(label_text: str, labels: tuple[str, ...]) -> float:
     """How well printed label text matches a field's labels, in [0, 1]: a full match counts
     more for longer labels, for labels that explain more of the printed text, and for labels
-    printed right before the value; labels listed first by the schema weigh slightly more."""
+    printed right before the value; labels listed first by the schema weigh slightly more.
+    Words match exactly or as parts of compounds (German "Rechnungsdatum" ~ "datum")."""
+    if "-" in label_text:   # "Beleg-Datum" is also the compound "Belegdatum"
+        return max(_label_match(label_text, labels),
+                   _label_match(re.sub(r"(?<=\w)-(?=\w)", "", label_text), labels))
+    return _label_match(label_text, labels)
+
+
+def _label_match(label_text: str, labels: tuple[str, ...]) -> float:
     toks = _tokens(label_text)[-8:]
     if not toks:
         return 0.0
     best = 0.0
-    joined = " " + " ".join(toks) + " "
-    tokset = set(toks)
+    n = len(toks)
     for rank_i, lab in enumerate(labels):
         lt = _tokens(lab)
         if not lt:
             continue
-        phrase = " " + " ".join(lt) + " "
-        coverage = min(len(lt) / len(toks), 1.0)
-        if phrase in joined:
-            s = 0.5 + 0.1 * min(len(lt), 3) + 0.25 * coverage
-            s += 0.1 if joined.endswith(phrase) else 0.0
-        elif set(lt) <= tokset:
-            s = 0.45 + 0.1 * min(len(lt), 3) + 0.25 * coverage
-            s += 0.1 if toks[-1] in lt else 0.0
+        coverage = min(len(lt) / n, 1.0)
+        # contiguous phrase: best alignment ending as late as possible
+        phrase, at_end = 0.0, False
+        for i in range(n - len(lt) + 1):
+            q = min(_tok_eq(toks[i + j], lt[j]) for j in range(len(lt)))
+            if q and q >= phrase:
+                phrase, at_end = q, i + len(lt) == n
+        if phrase:
+            s = (0.5 + 0.1 * min(len(lt), 3) + 0.25 * coverage + (0.1 if at_end else 0.0)) * phrase
         else:
-            s = 0.3 * len(set(lt) & tokset) / len(lt) if len(lt) > 1 else 0.0
+            hits = [max(_tok_eq(t, w) for t in toks) for w in lt]
+            if all(hits):
+                s = (0.45 + 0.1 * min(len(lt), 3) + 0.25 * coverage) * min(hits)
+                s += 0.1 if max(_tok_eq(toks[-1], w) for w in lt) else 0.0
+            else:
+                s = 0.3 * sum(1 for h in hits if h) / len(lt) if len(lt) > 1 else 0.0
         best = max(best, s * (1.0 - 0.015 * min(rank_i, 10)))
     return min(best, 1.0)
 
@@ -69,7 +94,7 @@ def _is_label_cell(text: str, label: str) -> bool:
     """The cell is mostly this label ("Patient Name:"), not a value that contains one of its
     words ("Meridian Mutual Health Insurance" for the label "insurance")."""
     toks, lt = _tokens(text), _tokens(label)
-    return bool(lt) and set(lt) <= set(toks) and len(lt) >= len(toks) / 2
+    return bool(lt) and set(lt) <= set(toks) and len(lt) > len(toks) / 2
 
 
 def looks_like_header(text: str) -> bool:
@@ -84,7 +109,10 @@ def field_label_score(c: Candidate, spec: FieldSpec) -> float:
     labels = tuple(spec.labels)
     # a label beside a header is a row of headers: only a label above can vouch for it
     left = 0.0 if looks_like_header(c.text) else label_match(c.label_left, labels)
-    return max(left, 0.8 * label_match(c.label_above, labels))
+    best = max(left, 0.8 * label_match(c.label_above, labels))
+    if c.section and c.label_left:   # "Verkäufer" ... "Name: X": the heading says whose name
+        best = max(best, 0.85 * label_match(f"{c.section} {c.label_left}", labels))
+    return best
 
 
 def rank(spec: FieldSpec, cands: list[Candidate], siblings: list[FieldSpec],

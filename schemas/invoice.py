@@ -16,23 +16,25 @@ class Invoice(BaseModel):
     invoice_number: str = Field(max_length=40, description='Invoice number, "Invoice No", "Rechnungsnummer", "Facture N°"',
                                 json_schema_extra={"labels": ["invoice", "invoice number", "invoice no", "invoice #", "rechnung", "rechnungsnr", "rechnungsnummer", "facture", "numéro", "number", "nr"]})
     issue_date: dt.date = Field(description='Date the invoice was issued, "Invoice date", "Rechnungsdatum", "Date de facture"',
-                                json_schema_extra={"labels": ["invoice date", "date", "issue date", "rechnungsdatum", "datum", "date de facture", "date facture", "dated"]})
+                                json_schema_extra={"labels": ["invoice date", "date", "issue date", "rechnungsdatum", "datum", "date de facture", "date facture", "dated", "belegdatum", "rechnung vom", "facture du"]})
+    delivery_date: Optional[dt.date] = Field(default=None, description='Date the goods or services were delivered, "Delivery date", "Lieferdatum", "Leistungsdatum"',
+                                             json_schema_extra={"labels": ["delivery date", "date of delivery", "delivered", "service date", "date of supply", "lieferdatum", "liefer datum", "lieferschein datum", "lieferschein", "leistungsdatum", "leistungszeitraum", "date de livraison", "livraison"]})
     due_date: Optional[dt.date] = Field(default=None, description='Payment due date, "Due date", "Fällig", "Échéance"',
                                         json_schema_extra={"labels": ["due date", "due", "payment due", "fällig", "fälligkeitsdatum", "zahlbar bis", "échéance", "date d'échéance"]})
     seller_name: str = Field(max_length=100, description="Company that issued the invoice (the seller / supplier)",
-                             json_schema_extra={"labels": ["seller", "supplier", "from", "vendor", "lieferant", "verkäufer", "fournisseur", "vendeur"]})
+                             json_schema_extra={"labels": ["seller", "supplier", "from", "vendor", "lieferant", "verkäufer", "rechnungsersteller", "fournisseur", "vendeur"]})
     seller_vat_id: Optional[str] = Field(default=None, max_length=20, description='Seller VAT id, "VAT", "USt-IdNr", "TVA"',
                                          json_schema_extra={"kind": "id", "labels": ["vat", "vat id", "vat no", "ust-idnr", "ust-id", "umsatzsteuer-id", "tva", "n° tva", "tax id"], "pattern": r"[A-Z]{2}[A-Z0-9]{8,12}"})
     buyer_name: Optional[str] = Field(default=None, max_length=100, description='Customer billed, "Bill to", "Kunde", "Client"',
-                                      json_schema_extra={"labels": ["bill to", "billed to", "invoice to", "buyer", "customer", "sold to", "recipient", "kunde", "rechnungsempfänger", "client", "acheteur"]})
+                                      json_schema_extra={"labels": ["bill to", "billed to", "invoice to", "buyer", "customer", "sold to", "recipient", "kunde", "käufer", "rechnungsempfänger", "leistungsempfänger", "client", "acheteur"]})
     currency: str = Field(max_length=3, description="ISO 4217 currency code of the totals",
                           json_schema_extra={"labels": ["currency", "währung", "devise"]})
     net_total: Optional[Decimal] = Field(default=None, max_digits=14, decimal_places=2, description='Total before tax, "Net", "Subtotal", "Nettobetrag", "Total HT"',
-                                         json_schema_extra={"labels": ["net", "subtotal", "sub total", "net amount", "total net", "nettobetrag", "summe netto", "netto", "gesamt netto", "total ht", "montant ht"]})
+                                         json_schema_extra={"labels": ["net", "subtotal", "sub total", "net amount", "total net", "nettobetrag", "summe netto", "netto", "gesamt netto", "nettosumme", "summe netto", "total ht", "montant ht", "total hors taxes"]})
     tax_total: Optional[Decimal] = Field(default=None, max_digits=14, decimal_places=2, description='Total tax, "VAT", "Tax", "MwSt", "TVA"',
-                                         json_schema_extra={"labels": ["tax", "vat", "total tax", "mwst", "umsatzsteuer", "ust", "steuerbetrag", "tva", "montant tva"]})
+                                         json_schema_extra={"labels": ["tax", "vat", "total tax", "mwst", "umsatzsteuer", "ust", "steuerbetrag", "steuer", "mehrwertsteuer", "tva", "montant tva", "total tva"]})
     grand_total: Decimal = Field(max_digits=14, decimal_places=2, description='Total including tax, "Total", "Gesamtbetrag", "Bruttobetrag", "Total TTC"',
-                                 json_schema_extra={"labels": ["total", "grand total", "invoice total", "total amount", "total due", "amount due", "gesamtbetrag", "bruttobetrag", "brutto", "rechnungsbetrag", "gesamt brutto", "total ttc", "montant ttc"]})
+                                 json_schema_extra={"labels": ["total", "grand total", "invoice total", "total amount", "total due", "amount due", "gesamtbetrag", "bruttobetrag", "brutto", "rechnungsbetrag", "gesamt brutto", "bruttosumme", "summe brutto", "gesamtsumme", "endbetrag", "rechnungssumme brutto", "total ttc", "montant ttc", "net à payer"]})
 
     @model_validator(mode="after")
     def _rules(self):
