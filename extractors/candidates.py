@@ -97,7 +97,7 @@ class PageIndex:
         """The text printed just left of a value, if it reads like a label (not a value)."""
         li = self.line_of(start)
         seg = self.page.text[self.line_starts[li]:start].rstrip()
-        if not seg:
+        if not seg or seg.endswith("("):   # "Handelsrechnung (380)": an aside, not the value
             return ""
         label = seg.split(COLUMN_GAP)[-1].strip()[-60:]
         if looks_like_label(label):

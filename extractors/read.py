@@ -83,6 +83,17 @@ def layout_words(raw: list[Word]) -> tuple[str, list[Word]]:
     pos = 0
     for li, line in enumerate(lines):
         line.sort(key=lambda w: w.x0)
+        # words whose boxes touch are one printed word ("R" + "18-31" -> "R18-31"): some
+        # producers emit a zero-width space between glyphs that shows no gap on the page
+        merged: list[Word] = []
+        for w in line:
+            if merged and abs(w.x0 - merged[-1].x1) <= 0.05 and w.x0 > merged[-1].x0:
+                m = merged[-1]
+                merged[-1] = Word(m.text + w.text, m.x0, min(m.top, w.top), w.x1,
+                                  max(m.bottom, w.bottom))
+            else:
+                merged.append(w)
+        line[:] = merged
         prev = None
         for w in line:
             if prev is not None:
