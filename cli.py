@@ -41,13 +41,27 @@ def main():
               help="Seconds allowed to parse one PDF.")
 @click.option("--parse-memory", type=int, default=2048, show_default=True,
               help="Memory limit (MB) for parsing one PDF.")
+@click.option("--force", is_flag=True,
+              help="Redo documents already accepted or rejected in OUT (replacing their rows).")
+@click.option("--shared-output", is_flag=True,
+              help="Let OUT's group read the outputs (files 0640, folders 0750); "
+                   "default: owner only (0600 / 0700).")
+@click.option("--flush-every", type=click.IntRange(min=1), default=25, show_default=True,
+              help="Write accepted rows every N documents (and every 30 s): at most that much "
+                   "work is redone after a crash.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def run_cmd(inputs, schema_spec, out, model_path, limit, review_below, password,
-            parse_timeout, parse_memory, quiet):
-    """Extract records from PDF/.txt files and folders (recursive) into OUT."""
+            parse_timeout, parse_memory, force, shared_output, flush_every, quiet):
+    """Extract records from PDF/.txt files and folders (recursive) into OUT.
+
+    Re-running the same command skips documents already in OUT (same content, same schema);
+    a run stopped at any point (Ctrl-C, kill, power loss) is resumed by running it again."""
+    import signal
+
     from extractors.model import load_backend
     from extractors.pipeline import collect_inputs, run_batch
     from schemas import load_schema
+    signal.signal(signal.SIGTERM, signal.default_int_handler)   # SIGTERM stops like Ctrl-C
     try:
         schema = load_schema(schema_spec)
         files = collect_inputs(list(inputs), limit)
@@ -56,12 +70,16 @@ def run_cmd(inputs, schema_spec, out, model_path, limit, review_below, password,
         backend = load_backend(model_path)
         s = run_batch(files, schema, backend, out, review_below=review_below,
                       password=password, parse_timeout=parse_timeout,
-                      parse_mem_mb=parse_memory, progress=not quiet)
+                      parse_mem_mb=parse_memory, progress=not quiet, force=force,
+                      shared_output=shared_output, flush_every=flush_every)
     except ExtractError as exc:
         _fail(str(exc))
+    except OSError as exc:   # disk full, permissions: the outputs on disk stay consistent
+        _fail(f"could not write to {out}: {exc.strerror or type(exc).__name__}; "
+              "fix it and re-run the same command to continue")
     except KeyboardInterrupt:
         _fail("interrupted; re-run the same command to continue")
-    skipped = f"  skipped (already done): {s.skipped}" if s.skipped else ""
+    skipped = f"  skipped (already done; --force redoes them): {s.skipped}"
     reasons = ", ".join(f"{k}={v}" for k, v in sorted(s.reasons.items()))
     click.echo(f"documents: {s.documents}  accepted: {s.accepted}  rejected: {s.rejected}"
                f"{'  (' + reasons + ')' if reasons else ''}{skipped}  time: {s.seconds:.1f}s"

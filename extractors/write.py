@@ -8,10 +8,12 @@ Guarantees, for every writer (a run, a reviewer's `review accept`, several at on
 - Every read-modify-write of the records files, and every change to rejected/, happens under an
   exclusive lock on OUT/.records.lock (`records_lock`), so concurrent writers never lose or
   duplicate rows.
-- A document is in records or in rejected/, never both. Accepting writes the record first and
-  then removes the document's rejection; rejecting removes the record first and then writes
-  the rejection. A crash between the two steps leaves "both" (the record wins: `repair` removes
-  the rejection) or "neither" (the document is not in the ledger and the next run redoes it).
+- A document is in records or in rejected/, never both, even after a crash. Accepting first
+  renames the document's rejection aside (rejected/.<id>.json.accepting), then writes the
+  record, then deletes the renamed file; a crash in between is finished or undone by `repair`
+  (record present: delete it; absent: rename the rejection back). Rejecting removes the record
+  first and then writes the rejection; a crash in between leaves the document in neither, so it
+  is not in the ledger and the next run redoes it.
 - A value that would not survive the typed columns unchanged (a decimal out of range, a time
   on a date) raises instead of being written as null or truncated.
 - Files are owner-only (0600, folders 0700) unless a mode is given (`SHARED_FILE_MODE` gives
@@ -234,38 +236,47 @@ def rejection_path(out: Path, sha: str) -> Path:
     return Path(out) / REJECTED / f"{doc_id(sha)}.json"
 
 
-def _remove_rejection(out: Path, sha: str, schema_name: str | None) -> None:
+ACCEPTING = ".accepting"
+
+
+def _set_aside_rejection(out: Path, sha: str, schema_name: str | None) -> Path | None:
+    """rejected/<id>.json -> rejected/.<id>.json.accepting (out of the ledger, still on disk)."""
     path = rejection_path(out, sha)
     if not path.exists():
-        return
+        return None
     try:
         rej = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         rej = {}
-    if rej.get("doc_sha256", sha) == sha and rej.get("schema", schema_name) == schema_name:
-        path.unlink(missing_ok=True)
-        _fsync_dir(path.parent)
+    if rej.get("doc_sha256", sha) != sha or rej.get("schema", schema_name) != schema_name:
+        return None
+    aside = path.with_name(f".{path.name}{ACCEPTING}")
+    os.replace(path, aside)
+    _fsync_dir(path.parent)
+    return aside
 
 
 def append_records(out: Path, rows: list[dict], specs: list[FieldSpec],
                    mode: int | None = None) -> int:
     """Add rows to records.parquet/csv (a row replaces an earlier row of the same document and
-    schema: appending is idempotent per doc_sha256), then remove those documents' rejections.
-    Returns the total row count."""
+    schema: appending is idempotent per doc_sha256); those documents leave rejected/ (see the
+    module docstring for the crash-safe order). Returns the total row count."""
     if not rows:
         return 0
     out = Path(out)
     new = rows_frame(rows, specs)
     new = new.unique(subset=list(KEY), keep="last", maintain_order=True)
     with records_lock(out):
+        aside = [p for r in rows
+                 if (p := _set_aside_rejection(out, r["doc_sha256"], r.get("schema")))]
         old = read_records(out)
         if old is not None:
             old = old.join(new.select(KEY), on=list(KEY), how="anti", nulls_equal=True,
                            maintain_order="left")
             new = pl.concat([old, new], how="diagonal_relaxed")
         _write_records(out, new, mode)
-        for r in rows:
-            _remove_rejection(out, r["doc_sha256"], r.get("schema"))
+        for p in aside:
+            p.unlink(missing_ok=True)
         return new.height
 
 
@@ -324,11 +335,13 @@ def _dir_file_mode(folder: Path) -> int | None:
 
 def repair(out: Path, mode: int | None = None) -> dict:
     """Make OUT consistent after a crash (run under the lock at the start of every run):
-    remove leftover temp files, drop rejections of documents that also have a record (the
-    record was written last), rewrite a CSV older than the parquet. With `mode`, apply the
+    remove leftover temp files, finish or undo an interrupted accept (a rejection set aside:
+    deleted if the record was written, else put back), drop a rejection whose document also
+    has a record, rewrite a CSV older than the parquet. With `mode`, apply the
     access mode to OUT, rejected/ and every output file. Returns counts of what was fixed."""
     out = Path(out)
-    fixed = {"temp_files": 0, "stale_rejections": 0, "csv_rewritten": 0}
+    fixed = {"temp_files": 0, "accepts_finished": 0, "accepts_undone": 0,
+             "stale_rejections": 0, "csv_rewritten": 0}
     with records_lock(out):
         now = time.time()
         for folder, anyage in ((out, True), (out / REJECTED, False)):
@@ -342,6 +355,7 @@ def repair(out: Path, mode: int | None = None) -> dict:
                 except OSError:
                     pass
         pq, csv = out / RECORDS, out / RECORDS_CSV
+        have: set = set()
         if pq.exists():
             try:
                 keys = read_records(out, columns=list(KEY))
@@ -350,7 +364,20 @@ def repair(out: Path, mode: int | None = None) -> dict:
                 raise RunError(f"{pq} cannot be read ({type(exc).__name__}); move it aside "
                                "and re-run (its documents will be redone)") from None
             have = set(zip(keys["doc_sha256"].to_list(), keys["schema"].to_list()))
-            for f in (out / REJECTED).glob("*.json") if (out / REJECTED).is_dir() else []:
+        rej_dir = out / REJECTED
+        for aside in rej_dir.glob(f".*.json{ACCEPTING}") if rej_dir.is_dir() else []:
+            try:
+                r = json.loads(aside.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                r = {}
+            if (r.get("doc_sha256"), r.get("schema")) in have:
+                aside.unlink()
+                fixed["accepts_finished"] += 1
+            else:
+                os.replace(aside, rej_dir / aside.name[1:-len(ACCEPTING)])
+                fixed["accepts_undone"] += 1
+        if pq.exists():
+            for f in rej_dir.glob("*.json") if rej_dir.is_dir() else []:
                 try:
                     r = json.loads(f.read_text(encoding="utf-8"))
                 except (OSError, ValueError):
