@@ -26,6 +26,7 @@ MONEY_RE = re.compile(
     r"(?<![\w.,/\-])(?:[$€£] ?|(?:USD|EUR|GBP|CHF) )?-?\(?\d{1,3}(?:[,.' ]\d{3})*(?:[.,]\d{2})?\)?"
     r"(?: ?[€$£]| (?:EUR|USD|GBP|CHF))?(?![\w]|[.,]\d)")
 ID_RE = re.compile(r"(?<![\w\-/.#])#?[A-Za-z0-9][A-Za-z0-9\-/_.]*[A-Za-z0-9](?![\w\-/])")
+LEGAL_FORM = re.compile(r"\b(gmbh|inc|llc|ltd|corp|kg|sarl|plc|pllc|s\.?a\.?s|b\.?v)\.?\s*$", re.I)
 WORD_RE = re.compile(r"[a-zà-ÿ0-9]+", re.I)
 
 
@@ -150,6 +151,8 @@ def looks_like_label(text: str) -> bool:
     digits = sum(ch.isdigit() for ch in core)
     # a parenthesised hint ("(Last Name, First Name, Middle Initial)") explains, it is no value
     words = len(re.sub(r"\([^)]*\)?", "", text).split())
+    if LEGAL_FORM.search(text):   # "Musterlieferant GmbH" is a name, not a label
+        return False
     return letters >= 2 and digits <= letters / 3 and words <= 8
 
 

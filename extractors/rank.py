@@ -72,13 +72,15 @@ def _label_match(label_text: str, labels: tuple[str, ...]) -> float:
             continue
         coverage = min(len(lt) / n, 1.0)
         # contiguous phrase: best alignment ending as late as possible
-        phrase, at_end = 0.0, False
+        phrase, trail = 0.0, 0
         for i in range(n - len(lt) + 1):
             q = min(_tok_eq(toks[i + j], lt[j]) for j in range(len(lt)))
             if q and q >= phrase:
-                phrase, at_end = q, i + len(lt) == n
+                phrase, trail = q, n - (i + len(lt))
         if phrase:
-            s = (0.5 + 0.1 * min(len(lt), 3) + 0.25 * coverage + (0.1 if at_end else 0.0)) * phrase
+            s = (0.5 + 0.1 * min(len(lt), 3) + 0.25 * coverage + (0.1 if not trail else 0.0)) * phrase
+            if trail >= 2:   # "Gesamtbetrag der Zuschläge", "Total of discounts": qualified
+                s *= 0.75
         else:
             hits = [max(_tok_eq(t, w) for t in toks) for w in lt]
             if all(hits):
@@ -105,12 +107,22 @@ def looks_like_header(text: str) -> bool:
         not any(ch.isdigit() for ch in text)
 
 
+def _header_row(line: str) -> bool:
+    """A row of three or more short cells with no digits is a table's column headers
+    ("Art-Nr   Menge   Einheit   Preis"), not values."""
+    cells = [x.strip() for x in line.split("   ") if x.strip()]
+    return len(cells) >= 3 and all(len(x.split()) <= 3 and not re.search(r"\d", x) and
+                                   not x.endswith(":") for x in cells)
+
+
 def field_label_score(c: Candidate, spec: FieldSpec) -> float:
     labels = tuple(spec.labels)
     # a label beside a header is a row of headers: only a label above can vouch for it
-    left = 0.0 if looks_like_header(c.text) else label_match(c.label_left, labels)
+    left = 0.0 if looks_like_header(c.text) or _header_row(c.line) else \
+        label_match(c.label_left, labels)
     best = max(left, 0.8 * label_match(c.label_above, labels))
-    if c.section and c.label_left:   # "Verkäufer" ... "Name: X": the heading says whose name
+    if c.section and c.label_left and left > 0:
+        # "Verkäufer" ... "Name: X": a generic label ("Name") under a heading saying whose
         best = max(best, 0.85 * label_match(f"{c.section} {c.label_left}", labels))
     return best
 
@@ -167,7 +179,7 @@ def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> f
         if "name" in spec.name and ORG_SUFFIX.search(c.text):
             p += 0.25
         if (all_labels and label_match(c.text, all_labels) >= 0.55 and len(words) <= 3) or \
-                looks_like_header(c.text):
+                looks_like_header(c.text) or _header_row(c.line):
             p -= 0.35   # a form's own label or column header, not a value
         if 1 <= len(words) <= 6:
             p += 0.05

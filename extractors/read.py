@@ -88,9 +88,9 @@ def layout_words(raw: list[Word]) -> tuple[str, list[Word]]:
         merged: list[Word] = []
         for w in line:
             if merged and abs(w.x0 - merged[-1].x1) <= 0.05 and w.x0 > merged[-1].x0:
-                m = merged[-1]
-                merged[-1] = Word(m.text + w.text, m.x0, min(m.top, w.top), w.x1,
-                                  max(m.bottom, w.bottom))
+                m = merged[-1]   # extended in place: callers may map words by identity
+                m.text, m.x1 = m.text + w.text, w.x1
+                m.top, m.bottom = min(m.top, w.top), max(m.bottom, w.bottom)
             else:
                 merged.append(w)
         line[:] = merged

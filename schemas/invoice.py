@@ -30,9 +30,9 @@ class Invoice(BaseModel):
     currency: str = Field(max_length=3, description="ISO 4217 currency code of the totals",
                           json_schema_extra={"labels": ["currency", "währung", "devise"]})
     net_total: Optional[Decimal] = Field(default=None, max_digits=14, decimal_places=2, description='Total before tax, "Net", "Subtotal", "Nettobetrag", "Total HT"',
-                                         json_schema_extra={"labels": ["net", "subtotal", "sub total", "net amount", "total net", "nettobetrag", "summe netto", "netto", "gesamt netto", "nettosumme", "summe netto", "total ht", "montant ht", "total hors taxes"]})
+                                         json_schema_extra={"labels": ["net", "subtotal", "sub total", "net amount", "total net", "net total", "nettobetrag", "summe netto", "netto", "gesamt netto", "nettosumme", "summe netto", "total ht", "montant ht", "total hors taxes"]})
     tax_total: Optional[Decimal] = Field(default=None, max_digits=14, decimal_places=2, description='Total tax, "VAT", "Tax", "MwSt", "TVA"',
-                                         json_schema_extra={"labels": ["tax", "vat", "total tax", "mwst", "umsatzsteuer", "ust", "steuerbetrag", "steuer", "mehrwertsteuer", "tva", "montant tva", "total tva"]})
+                                         json_schema_extra={"labels": ["tax", "vat", "total tax", "tax total", "vat total", "total vat", "mwst", "umsatzsteuer", "ust", "steuerbetrag", "steuer", "mehrwertsteuer", "tva", "montant tva", "total tva"]})
     grand_total: Decimal = Field(max_digits=14, decimal_places=2, description='Total including tax, "Total", "Gesamtbetrag", "Bruttobetrag", "Total TTC"',
                                  json_schema_extra={"labels": ["total", "grand total", "invoice total", "total amount", "total due", "amount due", "gesamtbetrag", "bruttobetrag", "brutto", "rechnungsbetrag", "gesamt brutto", "bruttosumme", "summe brutto", "gesamtsumme", "endbetrag", "rechnungssumme brutto", "total ttc", "montant ttc", "net à payer"]})
 
