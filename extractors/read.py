@@ -41,6 +41,7 @@ class Page:
     words: list[Word]
     width: float = 0.0
     height: float = 0.0
+    ocr: bool = False   # words come from OCR (extractors/ocr.py), not the text layer
 
 
 @dataclass
@@ -185,7 +186,8 @@ def _read_pdf_isolated(path: str, password, timeout: float, mem_mb: int) -> list
 
 
 def read_document(path: Path, *, password: str | None = None, timeout: float = 60.0,
-                  mem_mb: int = 2048, isolate: bool = True, sha256: str | None = None) -> Document:
+                  mem_mb: int = 2048, isolate: bool = True, sha256: str | None = None,
+                  ocr: str = "auto") -> Document:
     """Turn one input file into a Document, or raise a DocumentError with a reason code."""
     path = Path(path)
     size = path.stat().st_size
@@ -215,6 +217,9 @@ def read_document(path: Path, *, password: str | None = None, timeout: float = 6
             raise DocumentError(reason, message, stage="read") from None
     if not pages:
         raise DocumentError("parse_error", "PDF has no pages", stage="read")
+    from .ocr import apply_ocr   # pages without a usable text layer: OCR (own child, limits)
+    pages = apply_ocr(str(path), pages, ocr, password=password, page_timeout=timeout,
+                      mem_mb=mem_mb, isolate=isolate)
     if not any(p.words for p in pages):
         raise DocumentError("no_text_layer", "no page has a text layer (scanned image?)",
                             stage="read")

@@ -1834,6 +1834,77 @@ def make_insurance_claim(rng: random.Random, index: int):
 
 
 # --------------------------------------------------------------------------------------------
+# scanned variants: the same document as a scanner would deliver it (an image-only PDF)
+# --------------------------------------------------------------------------------------------
+SCAN_DPI = 150
+
+
+def scan_pdf(pdf_bytes: bytes, rng: random.Random, dpi: int = SCAN_DPI) -> bytes:
+    """Render each page to a grey image, then degrade it like a scan: a small rotation
+    (within +-1.5 degrees), a slight offset, blur, a grey paper tone with sensor noise and
+    specks, JPEG compression; return an image-only PDF of the same page size (no text layer).
+    Deterministic for the rng's state. Needs pypdfium2, Pillow and numpy (not the text
+    documents)."""
+    import io
+
+    import numpy as np
+    import pypdfium2 as pdfium
+    from PIL import Image, ImageFilter
+
+    nrng = np.random.default_rng(rng.randrange(2 ** 32))
+    pdf = pdfium.PdfDocument(pdf_bytes)
+    images = []
+    try:
+        for page in pdf:
+            img = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+            angle = rng.uniform(-1.5, 1.5)
+            img = img.rotate(angle, resample=Image.BICUBIC, fillcolor=255,
+                             translate=(rng.randint(-6, 6), rng.randint(-6, 6)))
+            img = img.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 1.0)))
+            a = np.asarray(img, dtype=np.float32)
+            a = a * rng.uniform(0.88, 0.97) + rng.uniform(4, 14)           # paper tone, ink
+            a += nrng.normal(0, rng.uniform(4, 9), a.shape)                  # sensor noise
+            specks = nrng.random(a.shape) < rng.uniform(0.0002, 0.0008)      # dust
+            a[specks] = nrng.uniform(0, 90, int(specks.sum()))
+            img = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "L")
+            buf = io.BytesIO()
+            img.save(buf, "JPEG", quality=rng.randint(55, 80))
+            images.append(Image.open(io.BytesIO(buf.getvalue())))
+    finally:
+        pdf.close()
+    out = io.BytesIO()
+    images[0].save(out, "PDF", resolution=float(dpi), save_all=True, append_images=images[1:],
+                   title="scanned document", creationDate=FIXED_CREATION_DATE.timetuple(),
+                   modDate=FIXED_CREATION_DATE.timetuple())
+    return out.getvalue()
+
+
+def generate_scanned(out_dir: Path, schema: str, n: int, seed: int, dpi: int = SCAN_DPI,
+                     start: int = 1) -> list[Path]:
+    """Scanned variants of documents start..start+n-1 of `schema` (the same documents, the same
+    ground truth as the text PDFs of that seed) into out_dir/schema."""
+    folder = Path(out_dir) / schema
+    folder.mkdir(parents=True, exist_ok=True)
+    paths, labels = [], []
+    for i in range(start, start + n):
+        doc, truth, _printed, _layout = build(schema, i - 1, seed)
+        stem = f"{schema}_{i:02d}"
+        doc.set_title(f"{schema.replace('_', ' ')} {i:02d}")
+        pdf_bytes = bytes(doc.output())
+        scan_rng = random.Random(f"{seed}:{schema}:{i - 1}:scan")
+        pdf_path = folder / f"{stem}.pdf"
+        pdf_path.write_bytes(scan_pdf(pdf_bytes, scan_rng, dpi))
+        (folder / f"{stem}.json").write_text(json.dumps(truth, indent=2, ensure_ascii=False) + "\n",
+                                             encoding="utf-8")
+        labels.append({"file": pdf_path.name, **truth})
+        paths.append(pdf_path)
+    with open(folder / "labels.jsonl", "w", encoding="utf-8") as fh:
+        for row in labels:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return paths
+
+
+# --------------------------------------------------------------------------------------------
 # driver
 # --------------------------------------------------------------------------------------------
 MAKERS = {"utility_bill": make_utility_bill, "invoice": make_invoice, "insurance_claim": make_insurance_claim}

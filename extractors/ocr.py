@@ -1,0 +1,278 @@
+"""OCR fallback for the read stage: PDF pages without a usable text layer -> words with boxes.
+
+A page is OCR'd (mode `auto`) when it has no words, when its text layer is garbage (runs of
+`(cid:12)`, replacement or control characters, private-use glyphs), or when it carries only a
+few words over a page-sized image (a scan with a stamped page number); mode `always` OCRs every
+page and drops the text layer, mode `never` leaves pages as they are (such documents keep the
+rejection `no_text_layer`).
+
+Pages are rendered with pypdfium2 and read by RapidOCR (PP-OCR detection and recognition models
+shipped inside the `rapidocr` wheel and run by onnxruntime: nothing is downloaded). Word boxes
+are converted from pixels to PDF points with a top-left origin, like pdfplumber's, and laid out
+by `read.layout_words` (on deskewed positions, so a slightly rotated scan still reads line by
+line), so candidates, evidence and grounding work exactly as for a born-digital PDF.
+
+OCR runs in its own child process, with a time limit per OCR'd page and the parse memory limit:
+a page that makes the engine hang costs one rejection, not the batch.
+"""
+from __future__ import annotations
+
+import math
+import multiprocessing as mp
+import os
+import re
+import resource
+from dataclasses import replace
+from pathlib import Path
+
+from .errors import DocumentError
+from .read import Page, Word, layout_words
+
+OCR_MODES = ("auto", "always", "never")
+DPI = 200                    # render resolution; PP-OCR reads 8-12 pt print well from here
+DET_SIDE = 1280             # text lines are found on the page scaled to this side (speed)
+FEW_WORDS = 12               # a page with fewer words is checked for a page-sized image
+IMAGE_COVER = 0.5            # ... and OCR'd when images cover this share of it
+BOX_SHRINK = 0.74           # OCR line boxes are padded; this brings them to glyph height
+CID = re.compile(r"\(cid:\d+\)")
+
+
+# ---------------------------------------------------------------------------------------------
+# which pages
+# ---------------------------------------------------------------------------------------------
+def garbage_ratio(text: str) -> float:
+    """Share of a text layer's visible characters that are not real text: `(cid:N)` glyph
+    references (fonts without a Unicode map), U+FFFD, control and private-use characters."""
+    body = re.sub(r"\s+", "", text)
+    if not body:
+        return 1.0
+    cid_chars = sum(len(m) for m in CID.findall(body))
+    rest = CID.sub("", body)
+    bad = sum(1 for ch in rest if ch == "\ufffd" or ord(ch) < 32 or 0xE000 <= ord(ch) <= 0xF8FF
+              or 0x7F <= ord(ch) < 0xA0)
+    return (cid_chars + bad) / len(body)
+
+
+def text_unusable(page: Page) -> bool:
+    """No words, or a text layer that is mostly garbage, or too few letters and digits to read."""
+    if not page.words:
+        return True
+    if garbage_ratio(page.text) > 0.3:
+        return True
+    body = re.sub(r"\s+", "", CID.sub("", page.text))
+    return len(body) >= 20 and sum(ch.isalnum() for ch in body) < 0.3 * len(body)
+
+
+def pages_to_check(pages: list[Page], mode: str) -> tuple[list[int], list[int]]:
+    """(pages to OCR for sure, pages to OCR if a page-sized image is on them), 1-based."""
+    if mode == "never":
+        return [], []
+    if mode == "always":
+        return [p.number for p in pages], []
+    sure = [p.number for p in pages if text_unusable(p)]
+    maybe = [p.number for p in pages if p.number not in sure and len(p.words) < FEW_WORDS]
+    return sure, maybe
+
+
+# ---------------------------------------------------------------------------------------------
+# the engine
+# ---------------------------------------------------------------------------------------------
+_ENGINE = None
+
+
+def engine():
+    """RapidOCR with the models of its own wheel (explicit paths: never the download path)."""
+    global _ENGINE
+    if _ENGINE is None:
+        import logging
+
+        import rapidocr
+        from rapidocr import RapidOCR
+        models = Path(rapidocr.__file__).parent / "models"
+
+        def one(kind: str) -> str:
+            found = sorted(models.glob(f"*{kind}*.onnx"))
+            if not found:
+                raise RuntimeError(f"rapidocr wheel has no {kind} model in {models}")
+            return str(found[-1])
+
+        _ENGINE = RapidOCR(params={
+            "Global.log_level": "error", "Global.use_cls": False,
+            "Det.model_path": one("det"), "Rec.model_path": one("rec"),
+            "Cls.model_path": one("cls"),
+            "Det.limit_type": "max", "Det.limit_side_len": DET_SIDE,
+        })
+        logging.getLogger("RapidOCR").setLevel(logging.ERROR)
+    return _ENGINE
+
+
+def _image_cover(pdf_page) -> float:
+    """Share of the page covered by image objects (the page of a scan is one big image)."""
+    import pypdfium2.raw as pdfium_c
+    w, h = pdf_page.get_size()
+    area = 0.0
+    for obj in pdf_page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        x0, y0, x1, y1 = obj.get_bounds()
+        area += max(0.0, min(x1, w) - max(x0, 0)) * max(0.0, min(y1, h) - max(y0, 0))
+    return min(area / max(w * h, 1.0), 1.0)
+
+
+def _skew(lines) -> float:
+    """The page's rotation (radians), from the top edges of the detected text lines: long lines
+    measure it best (short ones often come back as upright rectangles), so it is the
+    width-weighted mean over lines at least 8 times wider than tall (3 times, if none is)."""
+    for ratio in (8, 3):
+        num = den = 0.0
+        for box in lines:
+            (x0, y0), (x1, y1) = box[0], box[1]
+            width, hgt = x1 - x0, math.dist(box[0], box[3])
+            if hgt > 0 and width > ratio * hgt:
+                num += width * math.atan2(y1 - y0, width)
+                den += width
+        if den:
+            return num / den
+    return 0.0
+
+
+def ocr_image(img, width_pt: float, height_pt: float) -> tuple[str, list[Word]]:
+    """OCR one page image (numpy RGB) -> (page text, words with spans), boxes in PDF points."""
+    res = engine()(img, return_word_box=True)
+    if res.txts is None or res.boxes is None:
+        return "", []
+    ih, iw = img.shape[:2]
+    sx, sy = width_pt / iw, height_pt / ih
+    angle = _skew(res.boxes)
+    cos, sin = math.cos(-angle), math.sin(-angle)
+    cx, cy = iw / 2, ih / 2
+    words, upright = [], []
+    for line_box, line_text, line_words in zip(res.boxes, res.txts, res.word_results):
+        items = [(t, b) for t, _s, b in line_words if b is not None and t.strip()] \
+            if line_words else []
+        if not items:   # no word split: the line as one word per space-separated token
+            items = [(line_text, line_box.tolist())]
+        for text, box in items:
+            xs, ys = [p[0] for p in box], [p[1] for p in box]
+            # detection boxes are padded: about 1.36x the glyph height pdfplumber reports
+            my, hh = (min(ys) + max(ys)) / 2, (max(ys) - min(ys)) / 2 * BOX_SHRINK
+            w = Word(text.strip(), min(xs) * sx, (my - hh) * sy, max(xs) * sx, (my + hh) * sy)
+            # the same word on a deskewed page: lines group by these positions
+            mx, my = (min(xs) + max(xs)) / 2 - cx, my - cy
+            ux, uy = cx + mx * cos - my * sin, cy + mx * sin + my * cos
+            hw = (max(xs) - min(xs)) / 2
+            # 0.1 pt narrower: OCR's word boxes meet at the space between two words, and
+            # layout_words joins words whose boxes touch (a text-layer artifact)
+            upright.append(Word(w.text, (ux - hw) * sx + 0.1, (uy - hh) * sy,
+                                (ux + hw) * sx - 0.1, (uy + hh) * sy))
+            words.append(w)
+    real = {id(u): w for u, w in zip(upright, words)}
+    text, laid = layout_words(upright)     # returns the same Word objects, with spans
+    return text, [replace(real[id(u)], text=u.text, start=u.start, end=u.end, line=u.line)
+                  for u in laid]
+
+
+def _ocr_pages(path: str, password: str | None, sure: list[int], maybe: list[int],
+               sizes: dict[int, tuple[float, float]]) -> dict[int, tuple[str, list[Word]]]:
+    import numpy as np
+    import pypdfium2 as pdfium
+    pdf = pdfium.PdfDocument(path, password=password or None)
+    try:
+        todo = list(sure)
+        for n in maybe:
+            if _image_cover(pdf[n - 1]) >= IMAGE_COVER:
+                todo.append(n)
+        out = {}
+        for n in sorted(todo):
+            page = pdf[n - 1]
+            w_pt, h_pt = sizes.get(n) or page.get_size()
+            bitmap = page.render(scale=DPI / 72, grayscale=False)
+            img = np.ascontiguousarray(bitmap.to_numpy()[:, :, :3][:, :, ::-1])  # BGR(A) -> RGB
+            out[n] = ocr_image(img, w_pt, h_pt)
+        return out
+    finally:
+        pdf.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# isolation and the hook read.py calls
+# ---------------------------------------------------------------------------------------------
+def _child(args, mem_mb, conn):
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    try:
+        if mem_mb:
+            with open("/proc/self/statm") as f:
+                mapped = int(f.read().split()[0]) * resource.getpagesize()
+            lim = mapped + int(mem_mb) * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (lim, lim))
+        conn.send(("ok", _ocr_pages(*args)))
+    except BaseException as exc:  # noqa: BLE001 - every failure becomes a reason code
+        try:
+            conn.send(("err", (type(exc).__name__, str(exc)[:300],
+                               isinstance(exc, MemoryError))))
+        except BaseException:
+            pass
+    finally:
+        conn.close()
+
+
+def _run_isolated(args, timeout: float, mem_mb: int):
+    ctx = mp.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(args, mem_mb, send), daemon=True)
+    proc.start()
+    send.close()
+    try:
+        if not recv.poll(timeout):
+            raise DocumentError("parse_timeout", f"OCR took longer than {timeout:g}s",
+                                stage="ocr")
+        status, payload = recv.recv()
+    except EOFError:
+        proc.join(1)
+        code = proc.exitcode
+        raise DocumentError("memory_limit" if code and code < 0 else "parse_error",
+                            f"OCR process died (exit code {code})", stage="ocr") from None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(1)
+        recv.close()
+    if status == "err":
+        name, msg, is_mem = payload
+        if is_mem:
+            raise DocumentError("memory_limit", "OCR went over the memory limit", stage="ocr")
+        raise DocumentError("parse_error", f"OCR failed ({name}: {msg})", stage="ocr")
+    return payload
+
+
+def apply_ocr(path: str, pages: list[Page], mode: str = "auto", *, password: str | None = None,
+              page_timeout: float = 60.0, mem_mb: int = 2048, isolate: bool = True) -> list[Page]:
+    """Pages with their text layer replaced by OCR where it is unusable (or everywhere, with
+    mode `always`). Pages OCR'd are marked `ocr=True`. Raises DocumentError when OCR itself
+    fails or takes longer than `page_timeout` seconds per page to OCR."""
+    if mode not in OCR_MODES:
+        raise ValueError(f"OCR mode must be one of {', '.join(OCR_MODES)}, not {mode!r}")
+    sure, maybe = pages_to_check(pages, mode)
+    if not sure and not maybe:
+        return pages
+    try:
+        import pypdfium2  # noqa: F401
+        import rapidocr  # noqa: F401
+    except ImportError:
+        if mode == "always" or all(text_unusable(p) for p in pages):
+            raise DocumentError("no_text_layer", "no usable text layer and no OCR engine "
+                                "installed (pip install rapidocr onnxruntime)",
+                                stage="ocr") from None
+        return pages
+    sizes = {p.number: (p.width, p.height) for p in pages if p.width and p.height}
+    args = (str(path), password, sure, maybe, sizes)
+    budget = page_timeout * max(len(sure) + len(maybe), 1)
+    result = _run_isolated(args, budget, mem_mb) if isolate else _ocr_pages(*args)
+    out = []
+    for p in pages:
+        if p.number in result:
+            text, words = result[p.number]
+            out.append(Page(p.number, text, words, p.width, p.height, ocr=True))
+        else:
+            out.append(p)
+    return out

@@ -1,0 +1,140 @@
+"""OCR fallback: real scanned PDFs (samples/generate.py's scanned variants) read with the real
+engine (RapidOCR, models from its wheel), with the network blocked."""
+from __future__ import annotations
+
+import json
+import re
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+from extractors.errors import DocumentError
+from extractors.ocr import garbage_ratio, pages_to_check, text_unusable
+from extractors.read import Page, Word, read_document
+from tests.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "samples"))
+import generate  # noqa: E402
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+@pytest.fixture(scope="session")
+def scanned_invoice(tmp_path_factory):
+    """A scanned variant of generated invoice #1 (US layout) and its ground truth."""
+    out = tmp_path_factory.mktemp("scanned")
+    pdf = generate.generate_scanned(out, "invoice", 1, seed=7)[0]
+    return pdf, json.loads(pdf.with_suffix(".json").read_text())
+
+
+@pytest.fixture(scope="session")
+def ocr_doc(scanned_invoice):
+    """The scanned invoice read with OCR (once per session: OCR takes seconds per page)."""
+    mp = pytest.MonkeyPatch()
+    mp.setattr(socket, "socket", _no_network)        # inherited by the forked OCR child
+    mp.setattr(socket, "create_connection", _no_network)
+    try:
+        return read_document(scanned_invoice[0], timeout=300)
+    finally:
+        mp.undo()
+
+
+def _no_network(*a, **k):
+    raise OSError("network access during OCR")
+
+
+def test_garbage_text_layers_are_recognised():
+    assert garbage_ratio("(cid:12)(cid:7)(cid:3) (cid:44)") == 1.0
+    assert garbage_ratio("Invoice No: 42  Total: 9.99") == 0.0
+    assert garbage_ratio("\ufffd\ufffd\ufffd ab") > 0.5
+    good = Page(1, "Invoice No: 42\n", [Word("Invoice", 0, 0, 10, 10)])
+    assert not text_unusable(good)
+    assert text_unusable(Page(1, "", []))
+    bad = Page(1, "(cid:3)(cid:4)(cid:5) (cid:6)\n", [Word("(cid:3)(cid:4)(cid:5)", 0, 0, 9, 9)])
+    assert text_unusable(bad)
+    assert pages_to_check([good, Page(2, "", [])], "auto") == ([2], [1])
+    assert pages_to_check([good], "always") == ([1], [])
+    assert pages_to_check([Page(1, "", [])], "never") == ([], [])
+
+
+def test_scanned_pdf_without_ocr_keeps_no_text_layer(scanned_invoice):
+    with pytest.raises(DocumentError) as e:
+        read_document(scanned_invoice[0], ocr="never")
+    assert e.value.reason == "no_text_layer"
+
+
+def test_scanned_pdf_is_ocred_with_word_boxes_in_pdf_points(ocr_doc, scanned_invoice):
+    truth = scanned_invoice[1]
+    page = ocr_doc.pages[0]
+    assert page.ocr and page.words
+    assert page.width == pytest.approx(612, abs=2) and page.height == pytest.approx(792, abs=2)
+    for w in page.words:
+        assert page.text[w.start:w.end] == w.text
+        assert 0 <= w.x0 < w.x1 <= page.width + 1 and 0 <= w.top < w.bottom <= page.height + 1
+    text = ocr_doc.text
+    assert truth["invoice_number"] in text
+    assert re.sub(r"\D", "", truth["grand_total"]) in re.sub(r"\D", "", text)
+    # the invoice number sits top right, like in the born-digital original
+    orig = read_document(ROOT / "samples" / "invoice" / "invoice_01.pdf", ocr="never")
+    ow = next(w for w in orig.pages[0].words if w.text == truth["invoice_number"])
+    sw = next(w for w in page.words if w.text == truth["invoice_number"])
+    assert abs(ow.x0 - sw.x0) < 15 and abs(ow.top - sw.top) < 15
+    # line by line despite the scan's rotation: "Invoice Number" and its value share a line
+    line = next(ln for ln in page.text.splitlines() if truth["invoice_number"] in ln)
+    assert "Invoice Number" in line
+
+
+def test_ocr_document_extracts_with_grounded_evidence(ocr_doc, scanned_invoice, fake_backend):
+    from extractors.evaluate import same
+    from extractors.pipeline import Extractor
+    from schemas import REGISTRY
+    truth = scanned_invoice[1]
+    ex = Extractor(REGISTRY["invoice"], fake_backend).extract(ocr_doc)
+    specs = {s.name: s for s in Extractor(REGISTRY["invoice"], fake_backend).specs}
+    right = [n for n in ("invoice_number", "issue_date", "currency", "grand_total")
+             if same(specs[n], truth[n], ex.values.get(n))]
+    assert len(right) >= 3, (ex.values, truth)
+    for name, ev in ex.evidence.items():
+        if isinstance(ev, dict):
+            page = ocr_doc.pages[ev["page"] - 1]
+            assert page.text[ev["start"]:ev["end"]] == ev["text"]
+            x0, top, x1, bottom = ev["bbox"]
+            assert 0 <= x0 < x1 <= page.width + 1 and 0 <= top < bottom <= page.height + 1
+
+
+def test_ocr_has_its_own_time_limit(scanned_invoice):
+    from extractors.ocr import apply_ocr
+    with pytest.raises(DocumentError) as e:
+        apply_ocr(str(scanned_invoice[0]), [Page(1, "", [], 612, 792)], "auto", page_timeout=0.05)
+    assert e.value.reason == "parse_timeout" and e.value.stage == "ocr"
+
+
+@pytest.mark.skipif(not DEJAVU.is_file(), reason="DejaVu font absent")
+def test_cid_garbage_text_layer_is_replaced_by_ocr(tmp_path):
+    """A TrueType font without a Unicode map extracts as runs of (cid:N): OCR reads the page."""
+    from fpdf import FPDF
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("dv", "", str(DEJAVU))
+    pdf.set_font("dv", size=14)
+    pdf.set_compression(False)
+    for i, line in enumerate(["INVOICE", "Invoice No: INV-7731", "Total: $1,234.50"]):
+        pdf.text(20, 30 + 12 * i, line)
+    raw = re.sub(rb"/ToUnicode \d+ 0 R", lambda m: b" " * len(m.group()), bytes(pdf.output()))
+    path = tmp_path / "cid.pdf"
+    path.write_bytes(raw)
+    plain = read_document(path, ocr="never")
+    assert "(cid:" in plain.pages[0].text and not plain.pages[0].ocr
+    doc = read_document(path, timeout=300)
+    assert doc.pages[0].ocr
+    assert "INV-7731" in doc.pages[0].text and "1,234.50" in doc.pages[0].text
+
+
+def test_always_mode_ocrs_a_text_pdf_too():
+    path = ROOT / "samples" / "utility_bill" / "utility_bill_01.pdf"
+    truth = json.loads(path.with_suffix(".json").read_text())
+    doc = read_document(path, ocr="always", timeout=300)
+    assert all(p.ocr for p in doc.pages)
+    assert truth["account_number"] in doc.text
