@@ -42,6 +42,7 @@ class Page:
     width: float = 0.0
     height: float = 0.0
     ocr: bool = False   # words come from OCR (extractors/ocr.py), not the text layer
+    hidden_chars: int = 0   # characters a reader cannot see, left out (extractors/visible.py)
 
 
 @dataclass
@@ -112,37 +113,100 @@ def layout_words(raw: list[Word]) -> tuple[str, list[Word]]:
     return "".join(text_parts), out
 
 
+class CircularReference(Exception):
+    """The PDF's page tree contains itself."""
+
+
+def _check_page_tree(doc, limit: int = 100_000) -> None:
+    """Raise CircularReference if a /Pages node is its own ancestor (pdfminer would silently
+    skip the loop and report no pages)."""
+    from pdfminer.pdftypes import PDFObjRef, resolve1
+    root = resolve1(doc.catalog.get("Pages"))
+    stack = [(root, frozenset())]
+    seen = 0
+    while stack and seen < limit:
+        node, ancestors = stack.pop()
+        seen += 1
+        if not isinstance(node, dict):
+            continue
+        for kid in resolve1(node.get("Kids")) or []:
+            if isinstance(kid, PDFObjRef):
+                if kid.objid in ancestors:
+                    raise CircularReference("page tree is circular")
+                stack.append((resolve1(kid), ancestors | {kid.objid}))
+
+
 def _read_pdf_pages(path: str, password: str | None) -> list[Page]:
     import pdfplumber
+
+    from .visible import install_hooks, visible_page
+    install_hooks()
     pages = []
     with pdfplumber.open(path, password=password or "") as pdf:
+        _check_page_tree(pdf.doc)
         for i, p in enumerate(pdf.pages, start=1):
+            shown, hidden = visible_page(p)   # hidden text never reaches candidates or model
             raw = [Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"])
-                   for w in p.extract_words(x_tolerance=2, y_tolerance=2)]
+                   for w in shown.extract_words(x_tolerance=2, y_tolerance=2)]
             text, words = layout_words(raw)
-            pages.append(Page(i, text, words, float(p.width), float(p.height)))
+            pages.append(Page(i, text, words, float(p.width), float(p.height),
+                              hidden_chars=hidden))
     return pages
 
 
+def _error_chain(exc: BaseException) -> list[BaseException]:
+    """exc and what it wraps (pdfplumber's PdfminerException(inner), __cause__, __context__)."""
+    chain, todo = [], [exc]
+    while todo and len(chain) < 10:
+        e = todo.pop(0)
+        if e is None or any(e is c for c in chain):
+            continue
+        chain.append(e)
+        todo += [a for a in getattr(e, "args", ()) if isinstance(a, BaseException)]
+        todo += [e.__cause__, e.__context__]
+    return chain
+
+
 def _classify_pdf_error(exc: BaseException) -> tuple[str, str]:
-    name = type(exc).__name__
-    msg = f"{name} {exc!r}"   # pdfplumber wraps pdfminer's errors: look inside too
-    if "password" in msg.lower() or "encrypt" in msg.lower():
+    chain = _error_chain(exc)
+    name = type(chain[-1] if len(chain) > 1 else exc).__name__
+    msg = " ".join(f"{type(e).__name__} {e!r}" for e in chain).lower()
+    if "password" in msg or "encrypt" in msg:
         return "encrypted", "PDF is encrypted; pass --password to open it"
-    if isinstance(exc, MemoryError):
-        return "memory_limit", "parsing the PDF went over the memory limit"
-    if isinstance(exc, RecursionError):
-        return "parse_error", "PDF structure is circular or too deeply nested"
+    if any(isinstance(e, MemoryError) for e in chain):
+        return "memory_limit", "parsing the PDF went over the memory limit " \
+                               "(a decompression bomb?)"
+    if any(isinstance(e, (RecursionError, CircularReference)) for e in chain):
+        return "circular_reference", "PDF structure is circular or too deeply nested"
+    if "pseof" in msg or "unexpected eof" in msg:
+        return "parse_error", "PDF is truncated (unexpected end of file)"
     return "parse_error", f"PDF could not be parsed ({name})"
 
 
-def _child(path, password, mem_mb, conn):
+def limit_child(cpu_seconds: float | None) -> None:
+    """In a parser child: die with the parent (SIGKILL on its exit, so a killed run leaves no
+    parser behind) and stop after cpu_seconds of CPU (SIGXCPU) even if nobody is waiting."""
+    import ctypes
+    import signal
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() == 1:      # the parent is already gone
+        os._exit(1)
+    if cpu_seconds:
+        cpu = int(cpu_seconds) + 1
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+
+
+def _child(path, password, mem_mb, conn, cpu_seconds=None):
     import logging
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)   # parsers print warnings about broken files: keep the CLI clean
     os.dup2(devnull, 2)
     try:
+        limit_child(cpu_seconds)
         if mem_mb:  # on top of what the forked parent already maps (model, libraries)
             with open("/proc/self/statm") as f:
                 mapped = int(f.read().split()[0]) * resource.getpagesize()
@@ -161,7 +225,8 @@ def _child(path, password, mem_mb, conn):
 def _read_pdf_isolated(path: str, password, timeout: float, mem_mb: int) -> list[Page]:
     ctx = mp.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(path, password, mem_mb, send), daemon=True)
+    proc = ctx.Process(target=_child, args=(path, password, mem_mb, send, timeout + 5),
+                       daemon=True)
     proc.start()
     send.close()
     try:
@@ -172,8 +237,11 @@ def _read_pdf_isolated(path: str, password, timeout: float, mem_mb: int) -> list
     except EOFError:
         proc.join(1)
         code = proc.exitcode
-        raise DocumentError("memory_limit" if code and code < 0 else "parse_error",
-                            f"PDF parser process died (exit code {code})", stage="read")
+        import signal
+        reason = "parse_timeout" if code == -signal.SIGXCPU else \
+            "memory_limit" if code and code < 0 else "parse_error"
+        raise DocumentError(reason, f"PDF parser process died (exit code {code})",
+                            stage="read")
     finally:
         if proc.is_alive():
             proc.kill()

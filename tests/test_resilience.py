@@ -268,3 +268,177 @@ def test_sigkill_the_cli_at_several_points_then_resume(tmp_path):
                           "records_rejected_after_each_run": states}
     print(FIGURES["sigkill"])
     assert kills >= 6
+
+
+# ---------------------------------------------------------------------------------------------
+# hostile PDFs: each one rejected with its reason code, the good ones accepted, exit 0
+# ---------------------------------------------------------------------------------------------
+def pdf_from_objects(objs: list[bytes], trailer_extra: bytes = b"") -> bytes:
+    """Objects numbered 1..n (1 is the catalog) -> a PDF with a correct xref table."""
+    import io
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for i, body in enumerate(objs, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
+    for o in offsets:
+        out.write(b"%010d 00000 n \n" % o)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n"
+              % (len(objs) + 1, trailer_extra, xref))
+    return out.getvalue()
+
+
+def zeros_deflate(total: int, chunk: int = 1 << 24) -> bytes:
+    """A zlib stream that inflates to `total` zero bytes, built in a blink: one full-flushed
+    deflate block of `chunk` zeros repeated, then the Adler-32 of all-zero data."""
+    import zlib
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = c.compress(b"\0" * chunk) + c.flush(zlib.Z_FULL_FLUSH)
+    n = total // chunk
+    return (b"\x78\xda" + block * n + c.flush(zlib.Z_FINISH)
+            + ((((n * chunk) % 65521) << 16) | 1).to_bytes(4, "big"))
+
+
+PAGE_TREE = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"]
+
+
+def decompression_bomb(gib: int = 4) -> bytes:
+    data = zeros_deflate(gib << 30)      # 4 GiB of zeros in a 4 MB file
+    return pdf_from_objects(PAGE_TREE + [
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream"])
+
+
+def circular_page_tree() -> bytes:
+    return pdf_from_objects([b"<< /Type /Catalog /Pages 2 0 R >>",
+                             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                             b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R] /Count 1 >>"])
+
+
+def circular_xref() -> bytes:
+    """The trailer's /Prev points at its own xref section."""
+    body = pdf_from_objects(PAGE_TREE + [
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>"])
+    xref = int(body.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
+    return body.replace(b"/Root 1 0 R ", b"/Root 1 0 R /Prev %d " % xref)
+
+
+def invoice_lines(number: str = "INV-7731") -> list[tuple[str, int, bool]]:
+    return [("ACME Widgets GmbH", 16, True), ("Seller: ACME Widgets GmbH", 11, False),
+            ("Hauptstrasse 5, 10115 Berlin", 11, False),
+            ("Bill To: Blue River Trading Ltd", 11, False),
+            (f"Invoice No: {number}", 11, False), ("Invoice Date: 14.03.2024", 11, False),
+            ("Due Date: 13.04.2024", 11, False), ("Currency: EUR", 11, False),
+            ("Net total: 300,00 EUR", 11, False), ("VAT 19%: 57,00 EUR", 11, False),
+            ("Total: 357,00 EUR", 11, True)]
+
+
+def _invoice_fpdf(number: str = "INV-7731"):
+    from fpdf import FPDF
+    pdf = FPDF(format="A4")
+    pdf.set_compression(False)
+    pdf.add_page()
+    for i, (text, size, bold) in enumerate(invoice_lines(number)):
+        pdf.set_font("Helvetica", "B" if bold else "", size)
+        pdf.text(20, 20 + 9 * i, text)
+    return pdf
+
+
+def encrypted_invoice(password: str) -> bytes:
+    pdf = _invoice_fpdf("INV-5150")
+    pdf.set_encryption(owner_password="owner-" + password, user_password=password)
+    return bytes(pdf.output())
+
+
+def scanned_page() -> bytes:
+    """An image-only page (a scan): no text layer, and nothing an OCR engine reads as text."""
+    from fpdf import FPDF
+    from PIL import Image
+    img = Image.new("L", (425, 550))
+    img.putdata([(x // 2 + y // 4) % 256 for y in range(550) for x in range(425)])
+    pdf = FPDF(format="letter")
+    pdf.add_page()
+    pdf.image(img, x=0, y=0, w=pdf.w, h=pdf.h)
+    return bytes(pdf.output())
+
+
+def generated_hostile(d: Path, password: str) -> dict[str, set[str]]:
+    """Write the generated hostile files into d; name -> the reason codes accepted for it."""
+    d.mkdir(parents=True, exist_ok=True)
+    good = sorted((ROOT / "samples" / "invoice").glob("*.pdf"))[0].read_bytes()
+    files = {
+        "zero_byte.pdf": (b"", {"empty_file"}),
+        "not_a_pdf.pdf": (b"\x89PNG\r\n\x1a\n" + os.urandom(2000), {"not_a_pdf"}),
+        "html_named_pdf.pdf": (b"<html><body>Total: 0</body></html>", {"not_a_pdf"}),
+        "truncated.pdf": (good[: len(good) * 2 // 5], {"parse_error"}),
+        "decompression_bomb.pdf": (decompression_bomb(), {"memory_limit", "parse_timeout"}),
+        "circular_page_tree.pdf": (circular_page_tree(), {"circular_reference"}),
+        "circular_xref.pdf": (circular_xref(), {"circular_reference"}),
+        "encrypted.pdf": (encrypted_invoice(password), {"encrypted"}),
+        "scanned_no_text.pdf": (scanned_page(), {"no_text_layer"}),
+    }
+    for name, (data, _) in files.items():
+        (d / name).write_bytes(data)
+    return {name: reasons for name, (_, reasons) in files.items()}
+
+
+SHARED_HOSTILE_REASONS = {      # what each shared hostile file is (a few parse to some text)
+    "pdfplumber-empty.pdf": {"empty_file"},
+    "pdfplumber-password-example.pdf": {"encrypted"},
+    "qpdf-bad1.pdf": {"not_a_pdf"},
+}
+REJECTION_CODES = {"empty_file", "not_a_pdf", "encrypted", "parse_error", "parse_timeout",
+                   "memory_limit", "circular_reference", "no_text_layer", "no_text",
+                   "validation_failed", "business_rule"}
+
+
+@pytest.mark.skipif(not (ROOT.parent / "shared" / "data" / "hostile").is_dir(),
+                    reason="shared hostile corpus absent")
+def test_hostile_batch_exits_0_accepts_good_rejects_each_hostile_with_its_code(tmp_path):
+    shared = sorted((ROOT.parent / "shared" / "data" / "hostile").iterdir())
+    batch = tmp_path / "batch"
+    expected = generated_hostile(batch / "generated", password="test")
+    for f in shared:
+        shutil.copy(f, batch / f.name)
+        expected[f.name] = SHARED_HOSTILE_REASONS.get(f.name, REJECTION_CODES)
+    good = sorted((ROOT / "samples" / "invoice").glob("*.pdf"))[:2]
+    for f in good:
+        shutil.copy(f, batch / f.name)
+    out = tmp_path / "out"
+    t0 = time.monotonic()
+    r = subprocess.run(_extract(batch, "--schema", "invoice", "--out", out, "--quiet",
+                                "--parse-timeout", "60"),
+                       cwd=ROOT, capture_output=True, text=True, timeout=900)
+    seconds = time.monotonic() - t0
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr + r.stdout
+    recs = pl.read_parquet(out / "records.parquet")
+    assert sorted(Path(p).name for p in recs["source_file"]) == [f.name for f in good]
+    rejected = [json.loads(f.read_text()) for f in (out / "rejected").glob("*.json")]
+    by_sha = {j["doc_sha256"]: j["reason"] for j in rejected}
+    got = {}     # same content, one document: the zero-byte files are rejected once
+    for f in [*batch.glob("*.pdf"), *(batch / "generated").glob("*.pdf")]:
+        if f.name in expected:
+            got[f.name] = by_sha.get(file_sha256(f))
+            assert got[f.name] in expected[f.name], (f.name, got[f.name])
+    assert len(rejected) == len({file_sha256(f) for f in batch.rglob("*.pdf")}) - len(good)
+    # --password opens the protected ones
+    r2 = subprocess.run(_extract(batch / "generated" / "encrypted.pdf",
+                                 batch / "pdfplumber-password-example.pdf", "--schema", "invoice",
+                                 "--out", out, "--quiet", "--password", "test", "--force"),
+                        cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r2.returncode == 0 and "Traceback" not in r2.stderr, r2.stderr
+    recs = pl.read_parquet(out / "records.parquet")
+    row = recs.filter(pl.col("source_file").str.ends_with("encrypted.pdf")).row(0, named=True)
+    assert row["invoice_number"] == "INV-5150"
+    still = {json.loads(f.read_text())["reason"] for f in (out / "rejected").glob("*.json")
+             if "password-example" in json.loads(f.read_text())["source_file"]}
+    assert "encrypted" not in still
+    FIGURES["hostile"] = {"tried": len(expected), "shared": len(shared),
+                          "generated": len(expected) - len(shared), "survived": len(expected),
+                          "good_accepted": len(good), "seconds": round(seconds, 1),
+                          "reasons": dict(sorted(got.items()))}
+    print(FIGURES["hostile"])
