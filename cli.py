@@ -29,7 +29,9 @@ def main():
 @main.command("run")
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--schema", "schema_spec", required=True,
-              help="Built-in schema name, or path/to/file.py[:Model].")
+              help="Built-in schema name, or path/to/file.py[:Model], or auto[:NAME,...]: "
+                   "classify each document among the built-ins (or those listed) first; "
+                   "records go to OUT/<schema>/.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("extracted"),
               show_default=True, help="Output folder.")
 @click.option("--model", "model_path", default=None, help="GGUF model file (default: embedded).")
@@ -49,9 +51,12 @@ def main():
 @click.option("--flush-every", type=click.IntRange(min=1), default=25, show_default=True,
               help="Write accepted rows every N documents (and every 30 s): at most that much "
                    "work is redone after a crash.")
+@click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True,
+              help="OCR pages without a usable text layer (auto), every page, or none.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def run_cmd(inputs, schema_spec, out, model_path, limit, review_below, password,
-            parse_timeout, parse_memory, force, shared_output, flush_every, quiet):
+            parse_timeout, parse_memory, force, shared_output, flush_every, ocr, quiet):
     """Extract records from PDF/.txt files and folders (recursive) into OUT.
 
     Re-running the same command skips documents already in OUT (same content, same schema);
@@ -62,16 +67,19 @@ def run_cmd(inputs, schema_spec, out, model_path, limit, review_below, password,
     from extractors.pipeline import collect_inputs, run_batch
     from schemas import load_schema
     signal.signal(signal.SIGTERM, signal.default_int_handler)   # SIGTERM stops like Ctrl-C
+    from extractors.classify import load_candidates, parse_auto, run_auto
+    auto = parse_auto(schema_spec) is not None
     try:
-        schema = load_schema(schema_spec)
+        schema = load_candidates(schema_spec) if auto else load_schema(schema_spec)
         files = collect_inputs(list(inputs), limit)
         if not files:
             raise RunError("no .pdf or .txt files found in the given inputs")
         backend = load_backend(model_path)
-        s = run_batch(files, schema, backend, out, review_below=review_below,
-                      password=password, parse_timeout=parse_timeout,
-                      parse_mem_mb=parse_memory, progress=not quiet, force=force,
-                      shared_output=shared_output, flush_every=flush_every)
+        batch = run_auto if auto else run_batch
+        s = batch(files, schema_spec if auto else schema, backend, out,
+                  review_below=review_below, password=password, parse_timeout=parse_timeout,
+                  parse_mem_mb=parse_memory, progress=not quiet, force=force,
+                  shared_output=shared_output, flush_every=flush_every, ocr=ocr)
     except ExtractError as exc:
         _fail(str(exc))
     except OSError as exc:   # disk full, permissions: the outputs on disk stay consistent
@@ -84,7 +92,13 @@ def run_cmd(inputs, schema_spec, out, model_path, limit, review_below, password,
     click.echo(f"documents: {s.documents}  accepted: {s.accepted}  rejected: {s.rejected}"
                f"{'  (' + reasons + ')' if reasons else ''}{skipped}  time: {s.seconds:.1f}s"
                f"  ({s.seconds / max(s.documents, 1):.2f}s/doc)")
-    click.echo(f"records: {out / 'records.parquet'}  rejected: {out / 'rejected'}")
+    if auto:
+        for name, n in sorted(getattr(s, "by_schema", {}).items()):
+            click.echo(f"{name}: {n} documents  records: {out / name / 'records.parquet'}  "
+                       f"rejected: {out / name / 'rejected'}")
+        click.echo(f"not classified or unreadable: {out / 'rejected'}")
+    else:
+        click.echo(f"records: {out / 'records.parquet'}  rejected: {out / 'rejected'}")
 
 
 @main.command("schemas")

@@ -125,12 +125,15 @@ class Summary:
 def run_batch(files: list[Path], schema, backend, out: Path, *, review_below: float | None = None,
               password: str | None = None, parse_timeout: float = 60.0, parse_mem_mb: int = 2048,
               force: bool = False, progress: bool = True, shared_output: bool = False,
-              flush_every: int = FLUSH_EVERY, flush_seconds: float = FLUSH_SECONDS) -> Summary:
+              flush_every: int = FLUSH_EVERY, flush_seconds: float = FLUSH_SECONDS,
+              ocr: str = "auto", preread: dict | None = None) -> Summary:
     """Extract every file into OUT. Resumable: the ledger (content hashes already in records or
     rejected/ for this schema) is read from the outputs themselves, so a document counts as
     done exactly when its record or rejection is on disk; a killed run loses at most the
     accepted rows not yet flushed (every `flush_every` rows or `flush_seconds`), which the next
-    run redoes. Outputs are owner-only unless `shared_output` (group read)."""
+    run redoes. Outputs are owner-only unless `shared_output` (group read). `ocr`: see
+    extractors/ocr.py; `preread`: path -> (Document, extra row columns) already read (and
+    classified) by `--schema auto` (extractors/classify.py)."""
     mode = SHARED_FILE_MODE if shared_output else FILE_MODE
     ensure_dir(out, mode)
     summary = Summary()
@@ -138,7 +141,8 @@ def run_batch(files: list[Path], schema, backend, out: Path, *, review_below: fl
         summary.repaired = {k: v for k, v in repair(out, mode).items() if v}
         done = set() if force else ledger(out, schema.name)
     run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
-    extractor = Extractor(schema.model, backend)
+    from .learn import load_store   # issue 6: label hints learned from reviews in this OUT
+    extractor = Extractor(schema.model, backend, hints=load_store(out, schema.name))
     prov = {"schema": schema.name, "schema_version": schema.version, "model": backend.name,
             "model_sha256": backend.sha256, "run_id": run_id}
     pending: list[dict] = []
@@ -154,7 +158,7 @@ def run_batch(files: list[Path], schema, backend, out: Path, *, review_below: fl
             done.add(sha)
             try:
                 pending.append(_accept(path, sha, extractor, schema, prov, review_below,
-                                       password, parse_timeout, parse_mem_mb))
+                                       password, parse_timeout, parse_mem_mb, ocr, preread))
                 summary.accepted += 1
             except Exception as exc:  # noqa: BLE001 - no document is ever lost to a traceback
                 if not isinstance(exc, DocumentError):
@@ -174,10 +178,12 @@ def run_batch(files: list[Path], schema, backend, out: Path, *, review_below: fl
 
 
 def _accept(path: Path, sha: str, extractor: Extractor, schema, prov: dict, review_below,
-            password, parse_timeout, parse_mem_mb) -> dict:
+            password, parse_timeout, parse_mem_mb, ocr="auto", preread=None) -> dict:
     """One document -> its record row, or a DocumentError."""
-    doc = read_document(path, password=password, timeout=parse_timeout,
-                        mem_mb=parse_mem_mb, sha256=sha)
+    doc, extra = (preread or {}).pop(path, (None, {}))
+    if doc is None:
+        doc = read_document(path, password=password, timeout=parse_timeout,
+                            mem_mb=parse_mem_mb, sha256=sha, ocr=ocr)
     ex = extractor.extract(doc)
     record = validate_record(schema.model, ex.values, evidence=ex.evidence,
                              confidence=ex.confidence, raw_output=ex.raw_output)
@@ -193,7 +199,7 @@ def _accept(path: Path, sha: str, extractor: Extractor, schema, prov: dict, revi
     row.update(source_file=str(path), doc_sha256=sha, **prov,
                extracted_at=dt.datetime.now(dt.timezone.utc).isoformat(),
                evidence=_dumps(ex.evidence), confidence=_dumps(ex.confidence),
-               min_confidence=weakest)
+               min_confidence=weakest, **extra)
     try:
         rows_frame([row], extractor.specs)   # fails now, as this document, not at the flush
     except ValueError as exc:

@@ -138,3 +138,32 @@ def test_always_mode_ocrs_a_text_pdf_too():
     doc = read_document(path, ocr="always", timeout=300)
     assert all(p.ocr for p in doc.pages)
     assert truth["account_number"] in doc.text
+
+
+@pytest.mark.e2e
+def test_cli_ocr_option_end_to_end(scanned_invoice, tmp_path):
+    """`extract run` on a scan: --ocr never keeps the rejection no_text_layer; the default
+    (auto) OCRs it and writes a record whose evidence boxes are on the page; --schema auto
+    classifies the OCR'd text too."""
+    import polars as pl
+    from click.testing import CliRunner
+
+    from cli import main
+    pdf, truth = scanned_invoice
+    never = tmp_path / "never"
+    r = CliRunner().invoke(main, ["run", str(pdf), "--schema", "invoice", "--ocr", "never",
+                                  "--out", str(never), "--quiet"])
+    assert r.exit_code == 0, r.output
+    rej = json.loads(next((never / "rejected").glob("*.json")).read_text())
+    assert rej["reason"] == "no_text_layer"
+    auto = tmp_path / "auto"
+    r = CliRunner().invoke(main, ["run", str(pdf), "--schema", "auto", "--out", str(auto),
+                                  "--quiet", "--parse-timeout", "300"])
+    assert r.exit_code == 0, r.output
+    df = pl.read_parquet(auto / "invoice" / "records.parquet")
+    row = df.row(0, named=True)
+    assert row["schema"] == "invoice" and float(row["schema_confidence"]) > 0.5
+    assert row["invoice_number"] == truth["invoice_number"]
+    ev = json.loads(row["evidence"])["invoice_number"]
+    assert ev["text"] == truth["invoice_number"] and ev["page"] == 1
+    assert 300 < ev["bbox"][0] < 612 and 0 < ev["bbox"][1] < 200   # top right, like printed
