@@ -123,3 +123,21 @@ def test_run_auto_routes_documents_to_their_schema_folders(tmp_path, fake_backen
         [("unclassified", "auto", "letter.txt")]
     again = run_auto(sorted(inbox.iterdir()), "auto", fake_backend, out, progress=False)
     assert again.skipped == 7
+
+
+def test_multi_account_statements_are_long_consistent_and_utility_bills(clf, tmp_path):
+    import json
+    pdf = generate.generate_statements(tmp_path, 1, seed=5, accounts=40)[0]
+    truth = json.loads(pdf.with_suffix(".json").read_text())
+    doc = read_document(pdf, ocr="never")
+    assert len(doc.pages) >= 1 + 40 // 3          # cover + index, then 3 accounts a page
+    assert len(truth["accounts"]) == 40
+    assert len({a["account_number"] for a in truth["accounts"]}) == 40
+    for a in truth["accounts"]:
+        assert doc.text.count(a["account_number"]) >= 2   # in the index and in its detail
+    from decimal import Decimal
+    assert sum(Decimal(a["current_charges"]) for a in truth["accounts"]) == \
+        Decimal(truth["total_amount_due"])
+    assert clf.classify(doc).schema == "utility_bill"
+    again = generate.generate_statements(tmp_path / "again", 1, seed=5, accounts=40)[0]
+    assert again.read_bytes() == pdf.read_bytes()          # deterministic for a seed
