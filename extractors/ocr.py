@@ -30,6 +30,7 @@ from .read import Page, Word, layout_words
 
 OCR_MODES = ("auto", "always", "never")
 DPI = 200                    # render resolution; PP-OCR reads 8-12 pt print well from here
+MAX_SIDE_PX = 4000          # never render a page larger than this (memory)
 DET_SIDE = 1280             # text lines are found on the page scaled to this side (speed)
 FEW_WORDS = 12               # a page with fewer words is checked for a page-sized image
 IMAGE_COVER = 0.5            # ... and OCR'd when images cover this share of it
@@ -135,7 +136,7 @@ def _skew(lines) -> float:
 
 
 def ocr_image(img, width_pt: float, height_pt: float) -> tuple[str, list[Word]]:
-    """OCR one page image (numpy RGB) -> (page text, words with spans), boxes in PDF points."""
+    """OCR one page image (numpy BGR) -> (page text, words with spans), boxes in PDF points."""
     res = engine()(img, return_word_box=True)
     if res.txts is None or res.boxes is None:
         return "", []
@@ -183,9 +184,13 @@ def _ocr_pages(path: str, password: str | None, sure: list[int], maybe: list[int
         out = {}
         for n in sorted(todo):
             page = pdf[n - 1]
-            w_pt, h_pt = sizes.get(n) or page.get_size()
-            bitmap = page.render(scale=DPI / 72, grayscale=False)
-            img = np.ascontiguousarray(bitmap.to_numpy()[:, :, :3][:, :, ::-1])  # BGR(A) -> RGB
+            pw, ph = page.get_size()      # as displayed (after /Rotate), like the render
+            w_pt, h_pt = sizes.get(n) or (pw, ph)
+            if abs(w_pt / max(h_pt, 1) - pw / max(ph, 1)) > 0.05 * (pw / max(ph, 1)):
+                w_pt, h_pt = pw, ph       # the text layer's page box disagrees: trust the render
+            scale = min(DPI / 72, MAX_SIDE_PX / max(pw, ph, 1))   # a poster-sized page: fewer dpi
+            bitmap = page.render(scale=scale, grayscale=False)
+            img = np.ascontiguousarray(bitmap.to_numpy()[:, :, :3])   # BGR, as the engine takes
             out[n] = ocr_image(img, w_pt, h_pt)
         return out
     finally:

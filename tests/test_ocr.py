@@ -167,3 +167,51 @@ def test_cli_ocr_option_end_to_end(scanned_invoice, tmp_path):
     ev = json.loads(row["evidence"])["invoice_number"]
     assert ev["text"] == truth["invoice_number"] and ev["page"] == 1
     assert 300 < ev["bbox"][0] < 612 and 0 < ev["bbox"][1] < 200   # top right, like printed
+
+
+def _page_image(pdf_path, scale=150 / 72):
+    import pypdfium2 as pdfium
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        return pdf[0].render(scale=scale, grayscale=True).to_pil().convert("L")
+    finally:
+        pdf.close()
+
+
+def test_page_image_under_a_stamped_line_is_ocred(scanned_invoice, tmp_path):
+    """A scan whose producer stamped a few words of real text on it ("Received ...") has a
+    text layer, but not the document's: the page-sized image is OCR'd."""
+    from fpdf import FPDF
+    img = _page_image(scanned_invoice[0])
+    pdf = FPDF(unit="pt", format=(612, 792))
+    pdf.add_page()
+    pdf.image(img, x=0, y=0, w=612, h=792)
+    pdf.set_font("Helvetica", size=8)
+    pdf.text(420, 780, "RECEIVED 2024-04-02 by mailroom")
+    path = tmp_path / "stamped.pdf"
+    pdf.output(str(path))
+    plain = read_document(path, ocr="never")
+    assert len(plain.pages[0].words) < 12 and not plain.pages[0].ocr
+    doc = read_document(path, timeout=300)
+    assert doc.pages[0].ocr and scanned_invoice[1]["invoice_number"] in doc.text
+
+
+def test_sideways_scan_shown_upright_by_rotate(scanned_invoice, tmp_path):
+    """An image stored sideways with /Rotate 90 is displayed upright: OCR reads the upright
+    rendering, and boxes are in the displayed page's points."""
+    import pypdfium2 as pdfium
+    from PIL import Image
+    img = _page_image(scanned_invoice[0]).transpose(Image.Transpose.ROTATE_90)
+    stored = tmp_path / "sideways_stored.pdf"
+    img.save(stored, "PDF", resolution=150.0)
+    pdf = pdfium.PdfDocument(str(stored))
+    pdf[0].set_rotation(90)
+    path = tmp_path / "sideways.pdf"
+    pdf.save(str(path))
+    pdf.close()
+    doc = read_document(path, timeout=300)
+    page = doc.pages[0]
+    assert page.ocr and scanned_invoice[1]["invoice_number"] in doc.text
+    assert page.width < page.height or all(w.x1 <= page.width + 1 for w in page.words)
+    number = next(w for w in page.words if w.text == scanned_invoice[1]["invoice_number"])
+    assert number.x0 > 300 and number.top < 200       # top right, as displayed
