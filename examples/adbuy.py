@@ -10,10 +10,10 @@ class AdBuy(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    contract_num: str = Field(max_length=30, description='Contract or order number, "Contract #", "Order #", "Estimate #"',
-                              json_schema_extra={"kind": "id", "labels": ["contract", "contract #", "contract number", "order", "order #", "order number", "estimate", "invoice #", "ref"]})
+    contract_num: str = Field(max_length=30, description='Contract or order number, "Contract #", "Order #"',
+                              json_schema_extra={"kind": "id", "labels": ["contract #", "contract number", "contract", "contract / revision", "invoice #", "order #", "order number", "order / rev", "order"]})
     advertiser: str = Field(max_length=80, description='Advertiser / candidate committee that buys the ads, "Advertiser"',
-                            json_schema_extra={"labels": ["advertiser", "advertiser name", "client", "candidate", "product"]})
+                            json_schema_extra={"labels": ["advertiser", "advertiser name", "client", "candidate"]})
     gross_amount: Decimal = Field(max_digits=12, decimal_places=2, description='Total gross amount of the order, "Gross Amount", "Total"',
                                   json_schema_extra={"labels": ["gross", "gross amount", "gross total", "total gross", "total", "grand total", "order total", "total cost", "amount due"]})
     flight_from: dt.date = Field(description='First air date of the flight, "Flight Dates", "Start Date"',

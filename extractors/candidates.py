@@ -42,6 +42,7 @@ class Candidate:
     label_left: str = ""
     label_above: str = ""
     section: str = ""        # the nearest heading line above ("Seller", "Bill To", "Verkäufer")
+    row_label: str = ""      # first cell of the row, when it is a label ("Totals")
     flags: set = field(default_factory=set)
     rel_top: float = 0.0     # vertical position on its page, 0 (top) .. 1 (bottom)
     score: float = 0.0
@@ -71,6 +72,7 @@ class PageIndex:
                 self.line_starts.append(i + 1)
         self.lines = page.text.split("\n")
         self.by_line: dict[int, list] = {}
+        self._cell_cache: dict[int, list] = {}
         for w in page.words:
             self.by_line.setdefault(w.line, []).append(w)
 
@@ -114,22 +116,26 @@ class PageIndex:
 
     def _cells(self, li: int) -> list[list]:
         """The words of line li grouped into cells (split where the page text has a column gap)."""
+        if li in self._cell_cache:
+            return self._cell_cache[li]
         cells: list[list] = []
         for w in sorted(self.by_line.get(li, []), key=lambda w: w.x0):
             if cells and self.page.text[cells[-1][-1].end:w.start] != COLUMN_GAP:
                 cells[-1].append(w)
             else:
                 cells.append([w])
+        self._cell_cache[li] = cells
         return cells
 
-    def above_label(self, words, bbox) -> str:
-        """The cell printed above a value in a form or table: of the cells on the line above
-        (or the one above that) that overlap the value horizontally, the one overlapping most."""
+    def above_label(self, words, bbox, reach: int = 8) -> str:
+        """The column header above a value in a form or table: walking up from the value's line,
+        the first overlapping cell that reads like a label; cells holding values (other rows of
+        the same column) are passed over, anything else stops the walk."""
         if not words:
             return ""
         li = words[0].line
         x0, _, x1, _ = bbox
-        for back in (1, 2):
+        for back in range(1, reach + 1):
             best, best_ov = None, -1e9
             for cell in self._cells(li - back):
                 cx0, cx1 = cell[0].x0, cell[-1].x1
@@ -138,10 +144,24 @@ class PageIndex:
                 ov = min(cx1, x1) - max(cx0, x0)
                 if ov > best_ov:
                     best, best_ov = cell, ov
-            if best is not None:
-                text = " ".join(w.text for w in best)[:80]
-                return text if looks_like_label(text) else ""
+            if best is None:
+                if back >= 2:
+                    return ""
+                continue
+            text = " ".join(w.text for w in best)[:80]
+            if looks_like_label(text):
+                return text
+            if not re.search(r"\d", text):
+                return ""
         return ""
+
+    def row_label(self, li: int, start: int) -> str:
+        """The first cell of a table row when it reads like a label ("Totals   106   $73,200.00")."""
+        cells = self._cells(li)
+        if len(cells) < 2 or cells[0][-1].end >= start:
+            return ""
+        text = " ".join(w.text for w in cells[0])[:60]
+        return text if looks_like_label(text) else ""
 
 
 def looks_like_label(text: str) -> bool:
@@ -165,7 +185,7 @@ def _make(page, idx: PageIndex, start, end, value, text) -> Candidate | None:
     height = page.height or max((w.bottom for w in page.words), default=1.0) or 1.0
     return Candidate(value, text, page.number, start, end, bbox, idx.lines[li].strip()[:160],
                      idx.left_label(start), idx.above_label(words, bbox), idx.section(li),
-                     rel_top=min(bbox[1] / height, 1.0))
+                     idx.row_label(li, start), rel_top=min(bbox[1] / height, 1.0))
 
 
 def _date_candidates(doc: Document, dayfirst: bool) -> list[Candidate]:

@@ -76,6 +76,7 @@ class Extractor:
             all_labels = tuple(lab for s in specs for lab in s.labels)
         cands = find_candidates(doc, specs)
         values, evidence, confidence, raw = {}, {}, {}, {}
+        taken: set = set()
         excerpt = doc.pages[0].text[:1200]
         for spec in specs:
             if spec.kind == "pattern_list":
@@ -97,7 +98,10 @@ class Extractor:
                 raw[spec.name] = {"choice": values[spec.name]}
                 continue
             siblings = [s for s in specs if s is not spec]
-            options = rank(spec, cands[spec.name], siblings, self.top_k, all_labels)
+            pool = cands[spec.name]
+            if spec.kind == "text":   # one printed name answers one field (seller, then buyer)
+                pool = [c for c in pool if str(c.value).casefold() not in taken]
+            options = rank(spec, pool, siblings, self.top_k, all_labels)
             ch = choose_field(self.backend, spec, options)
             raw[spec.name] = {"options": [o.text for o in options],
                               "probs": [round(p, 4) for p in ch.probs],
@@ -108,6 +112,8 @@ class Extractor:
                 continue
             values[spec.name] = ch.candidate.value
             evidence[spec.name] = ch.candidate.evidence()
+            if spec.kind == "text":
+                taken.add(str(ch.candidate.value).casefold())
         return Extraction(values, evidence, confidence, raw)
 
 

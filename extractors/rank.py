@@ -19,7 +19,7 @@ ORG_SUFFIX = re.compile(
     r"plc|lp|llp|pac|pc|pllc|gbr|ohg|e\.?v|group|committee|association|foundation|hospital|"
     r"clinic|insurance|utilities|energy|power|water|gas|electric|bank)\b\.?", re.I)
 ADDRESS_LIKE = re.compile(
-    r"^\d+\s+\w+|\b\d{5}(-\d{4})?\b|\b(street|st\.|road|rd\.|avenue|ave\.?|drive|dr\.|blvd|lane|"
+    r"^\d+\s+\w+|(?<!\()\b\d{5}(-\d{4})?\b(?!\))|\b(street|st\.|road|rd\.|avenue|ave\.?|drive|dr\.|blvd|lane|"
     r"suite|floor|straße|strasse|str\.|weg|platz|rue|allee|p\.?o\.? box)\b|@|www\.|https?:|"
     r"\(\d{3}\)|\+\d", re.I)
 FORM_WORDS = re.compile(
@@ -42,6 +42,8 @@ def _tok_eq(printed: str, label: str) -> float:
     ("Rechnungsdatum" ~ "datum", "Bruttosumme" ~ "brutto"; not "Verkäufer" ~ "Käufer"); else 0."""
     if printed == label:
         return 1.0
+    if printed == label + "s" or printed + "s" == label:   # "Totals" ~ "total"
+        return 0.95
     if len(label) >= 5 and len(printed) >= len(label) + (3 if len(label) >= 8 else 4) and \
             (printed.startswith(label) or printed.endswith(label)):
         return 0.9
@@ -121,6 +123,9 @@ def field_label_score(c: Candidate, spec: FieldSpec) -> float:
     left = 0.0 if looks_like_header(c.text) or _header_row(c.line) else \
         label_match(c.label_left, labels)
     best = max(left, 0.8 * label_match(c.label_above, labels))
+    if c.row_label and not c.label_left:   # a table cell: its row's label, with its column's
+        best = max(best, 0.7 * label_match(c.row_label, labels),
+                   0.85 * label_match(f"{c.row_label} {c.label_above}", labels))
     if c.section and c.label_left and left > 0:
         # "Verkäufer" ... "Name: X": a generic label ("Name") under a heading saying whose
         best = max(best, 0.85 * label_match(f"{c.section} {c.label_left}", labels))
@@ -137,7 +142,8 @@ def rank(spec: FieldSpec, cands: list[Candidate], siblings: list[FieldSpec],
     for c in cands:
         own = field_label_score(c, spec)
         rival = max((field_label_score(c, s) for s in siblings), default=0.0)
-        score = own - (1.0 * (rival - own) if rival > own else 0.0)
+        weak = spec.kind == "currency" and rival < 0.5   # codes are found by shape, not labels
+        score = own - (rival - own if rival > own and not weak else 0.0)
         if START_NAME.search(spec.name) and "range_start" in c.flags:
             score += 0.35
         if END_NAME.search(spec.name) and "range_end" in c.flags:
@@ -183,6 +189,9 @@ def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> f
             p -= 0.35   # a form's own label or column header, not a value
         if 1 <= len(words) <= 6:
             p += 0.05
+        if re.fullmatch(r"[A-ZÀ-Þ][a-zà-ÿ]+", c.text) and re.search(
+                re.escape(c.text) + r"   \S", c.line):
+            p -= 0.25   # "Agency   FlexPoint Media": one title-case word before a value is a label
         if len(words) > 10 or c.text.endswith("."):
             p -= 0.1
         # a cell that itself reads like a field label is a header, not a value
