@@ -35,6 +35,27 @@ class Choice:
     prompt_tokens: int = 0
 
 
+LEFT_CONTEXT = 48       # characters of the printed line shown before the value (labels sit left)
+RIGHT_CONTEXT = 16      # and after it
+
+
+def printed_context(c: Candidate) -> str:
+    """The part of the value's printed line around it, cut at word boundaries: the label to its
+    left and a little of what follows (whole lines cost the model tokens and add nothing)."""
+    line = c.line or ""
+    at = line.find(c.text) if c.text else -1
+    if at < 0:
+        return line[:LEFT_CONTEXT + RIGHT_CONTEXT]
+    lo, hi = max(0, at - LEFT_CONTEXT), min(len(line), at + len(c.text) + RIGHT_CONTEXT)
+    if lo > 0:
+        cut = line.find(" ", lo, at)
+        lo = cut + 1 if cut >= 0 else lo
+    if hi < len(line):
+        cut = line.rfind(" ", at + len(c.text), hi)
+        hi = cut if cut >= 0 else hi
+    return ("…" if lo > 0 else "") + line[lo:hi].strip() + ("…" if hi < len(line) else "")
+
+
 def field_prompt(spec: FieldSpec, options: list[Candidate], excerpt: str = "") -> str:
     lines = [f"Field: {spec.name.replace('_', ' ')}"]
     if spec.description:
@@ -43,7 +64,8 @@ def field_prompt(spec: FieldSpec, options: list[Candidate], excerpt: str = "") -
         lines.append("Document (start):\n" + excerpt)
     lines.append("Options:")
     for i, c in enumerate(options, start=1):
-        lines.append(f"{i}) {c.text}    [printed in: {c.line[:100]}]")
+        ctx = printed_context(c)
+        lines.append(f"{i}) {c.text}    [printed in: {ctx}]" if ctx else f"{i}) {c.text}")
     lines.append("0) none of these")
     lines.append("Which option is the field's value? Answer with its number.")
     return "\n".join(lines)
