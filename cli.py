@@ -92,6 +92,9 @@ def run_cmd(inputs, schema_spec, out, model_path, limit, review_below, password,
     click.echo(f"documents: {s.documents}  accepted: {s.accepted}  rejected: {s.rejected}"
                f"{'  (' + reasons + ')' if reasons else ''}{skipped}  time: {s.seconds:.1f}s"
                f"  ({s.seconds / max(s.documents, 1):.2f}s/doc)")
+    if getattr(s, "repaired", None):
+        click.echo("finished after an interrupted run: " +
+                   ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in s.repaired.items()))
     if auto:
         for name, n in sorted(getattr(s, "by_schema", {}).items()):
             click.echo(f"{name}: {n} documents  records: {out / name / 'records.parquet'}  "

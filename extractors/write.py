@@ -160,7 +160,11 @@ def rows_frame(rows: list[dict], specs: list[FieldSpec]) -> pl.DataFrame:
         for k in r:
             if k not in schema:
                 schema[k] = pl.Float64 if k == "min_confidence" else pl.String
-    frame = pl.DataFrame(rows, schema=schema, strict=False)
+    try:
+        frame = pl.DataFrame(rows, schema=schema, strict=False)
+    except Exception as exc:  # noqa: BLE001 - polars refuses e.g. a decimal over 38 digits
+        raise ValueError(f"a value does not fit its column type ({type(exc).__name__})") \
+            from None
     _check_lossless(frame, rows, specs)
     return frame
 

@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -52,7 +53,8 @@ def test_hostile_corpus_never_raises_anything_but_document_errors():
             read_document(f, timeout=30)
         except DocumentError as e:
             assert e.reason in {"empty_file", "not_a_pdf", "encrypted", "parse_error",
-                                "parse_timeout", "memory_limit", "no_text_layer"}
+                                "parse_timeout", "memory_limit", "circular_reference",
+                                "no_text_layer"}
 
 
 @pytest.mark.skipif(not (SHARED / "hostile").is_dir(), reason="shared hostile corpus absent")
@@ -60,3 +62,69 @@ def test_encrypted_pdf_is_reported_as_encrypted():
     with pytest.raises(DocumentError) as e:
         read_document(SHARED / "hostile" / "pdfplumber-password-example.pdf")
     assert e.value.reason == "encrypted"
+
+
+@pytest.mark.parametrize("make,reason", [("circular_page_tree", "circular_reference"),
+                                         ("circular_xref", "circular_reference")])
+def test_circular_pdfs_are_named(tmp_path, make, reason):
+    from tests import test_resilience as hostile
+    p = tmp_path / "c.pdf"
+    p.write_bytes(getattr(hostile, make)())
+    with pytest.raises(DocumentError) as e:
+        read_document(p, timeout=30)
+    assert e.value.reason == reason
+
+
+def test_truncated_pdf_is_a_parse_error_that_says_so(tmp_path):
+    src = sorted((ROOT / "samples" / "invoice").glob("*.pdf"))[0].read_bytes()
+    p = tmp_path / "t.pdf"
+    p.write_bytes(src[: len(src) // 3])
+    with pytest.raises(DocumentError) as e:
+        read_document(p, timeout=30)
+    assert e.value.reason == "parse_error" and "truncated" in e.value.message
+
+
+def test_wrapped_memory_error_is_memory_limit():
+    from extractors.read import _classify_pdf_error
+
+    class PdfminerException(Exception):
+        pass
+    assert _classify_pdf_error(PdfminerException(MemoryError("x")))[0] == "memory_limit"
+    assert _classify_pdf_error(PdfminerException(RecursionError()))[0] == "circular_reference"
+
+
+def test_parser_child_dies_with_a_killed_parent(tmp_path):
+    """A run killed mid-parse leaves no parser running (PR_SET_PDEATHSIG)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    code = ("import os, sys, time\n"
+            "from extractors import read\n"
+            "def slow(path, password):\n"
+            "    open(sys.argv[2], 'w').write(str(os.getpid())); time.sleep(60)\n"
+            "read._read_pdf_pages = slow\n"
+            "read._read_pdf_isolated(sys.argv[1], None, 60, 0)\n")
+    p, pid_file = tmp_path / "x.pdf", tmp_path / "child.pid"
+    p.write_bytes(b"%PDF-1.4\n")
+    parent = subprocess.Popen([sys.executable, "-c", code, str(p), str(pid_file)], cwd=ROOT)
+    t0 = time.time()
+    while not (pid_file.exists() and pid_file.read_text()) and time.time() - t0 < 60:
+        time.sleep(0.05)
+    child_pid = int(pid_file.read_text())
+    parent.send_signal(signal.SIGKILL)
+    parent.wait(10)
+
+    def alive(pid):
+        try:
+            state = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            return False
+        return "\nState:\tZ" not in state
+    for _ in range(50):
+        if not alive(child_pid):
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(child_pid, signal.SIGKILL)
+        raise AssertionError("parser child outlived its parent")
