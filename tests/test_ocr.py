@@ -54,6 +54,15 @@ def test_garbage_text_layers_are_recognised():
     assert text_unusable(Page(1, "", []))
     bad = Page(1, "(cid:3)(cid:4)(cid:5) (cid:6)\n", [Word("(cid:3)(cid:4)(cid:5)", 0, 0, 9, 9)])
     assert text_unusable(bad)
+    # a bad OCR layer under a scan: printable, but no printer prints these words
+    bad_ocr = ("remT TOSm*eoadcast chWJA0 A{.hBy F0Bnffitl) Bry BRSMI.$OTT JAC Ddhs,IX753ffi4?m "
+               "ph:(810)2$4tm $cchllllilq lhno P$eer P0LITIO{LlSsUe(m)fl1SI Bild trM,lmnd ") * 2
+    words = [Word(t, 0, 0, 9, 9) for t in bad_ocr.split()]
+    assert text_unusable(Page(1, bad_ocr, words))
+    prose = ("Payment terms: Net 30 days. All amounts are in US dollars (USD). Please make "
+             "checks payable to McDonald & Sons LLC, reference invoice INV-2024-0042 on your "
+             "iPhone or at www.example.com; VAT DE123456789, IBAN DE89370400440532013000. ") * 2
+    assert not text_unusable(Page(1, prose, [Word(t, 0, 0, 9, 9) for t in prose.split()]))
     assert pages_to_check([good, Page(2, "", [])], "auto") == ([2], [1])
     assert pages_to_check([good], "always") == ([1], [])
     assert pages_to_check([Page(1, "", [])], "never") == ([], [])
