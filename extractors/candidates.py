@@ -56,9 +56,24 @@ def _words_in(page: Page, start: int, end: int):
     return [w for w in page.words if w.end > start and w.start < end]
 
 
-def _bbox(words) -> tuple[float, float, float, float]:
-    return (min(w.x0 for w in words), min(w.top for w in words),
-            max(w.x1 for w in words), max(w.bottom for w in words))
+def _bbox(words, start: int | None = None, end: int | None = None
+          ) -> tuple[float, float, float, float]:
+    """The box of the text span [start, end) over these words: words the span covers only in
+    part ("01.07.2018," for the date) are cut at the span's characters."""
+    x0 = min(w.x0 for w in words)
+    x1 = max(w.x1 for w in words)
+    if start is not None:
+        first, last = min(words, key=lambda w: w.start), max(words, key=lambda w: w.end)
+        x0 = _char_x(first, start - first.start) if start > first.start else first.x0
+        x1 = _char_x(last, end - last.start) if end < last.end else last.x1
+    return (x0, min(w.top for w in words), x1, max(w.bottom for w in words))
+
+
+def _char_x(w, i: int) -> float:
+    """x of the left edge of character i of word w (its right edge when i == len)."""
+    if len(w.xs) == len(w.text) + 1:
+        return w.xs[i]
+    return w.x0 + (w.x1 - w.x0) * i / max(len(w.text), 1)   # OCR words: proportional
 
 
 class PageIndex:
@@ -73,6 +88,8 @@ class PageIndex:
         self.lines = page.text.split("\n")
         self.by_line: dict[int, list] = {}
         self._cell_cache: dict[int, list] = {}
+        heights = sorted(w.bottom - w.top for w in page.words)
+        self.line_height = heights[len(heights) // 2] if heights else 10.0
         for w in page.words:
             self.by_line.setdefault(w.line, []).append(w)
 
@@ -150,9 +167,10 @@ class PageIndex:
                 continue
             text = " ".join(w.text for w in best)[:80]
             if looks_like_label(text):
-                return text
-            if not re.search(r"\d", text):
-                return ""
+                # past other rows, only a header cell counts, not a "Label: value" pair
+                return "" if back > 2 and re.search(r":\s*\S", text) else text
+            if not re.search(r"\d", text) or sum(ch.isalpha() for ch in text) > 3:
+                return ""   # only cells holding values (the column's other rows) are passed over
         return ""
 
     def row_label(self, li: int, start: int) -> str:
@@ -180,7 +198,9 @@ def _make(page, idx: PageIndex, start, end, value, text) -> Candidate | None:
     words = _words_in(page, start, end)
     if not words:
         return None
-    bbox = _bbox(words)
+    bbox = _bbox(words, start, end)
+    if bbox[3] - bbox[1] > 3 * idx.line_height:
+        return None   # rotated or stacked glyphs (side margins, watermarks): no reliable box
     li = idx.line_of(start)
     height = page.height or max((w.bottom for w in page.words), default=1.0) or 1.0
     return Candidate(value, text, page.number, start, end, bbox, idx.lines[li].strip()[:160],

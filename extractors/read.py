@@ -32,6 +32,7 @@ class Word:
     start: int = 0      # char span in the page text
     end: int = 0
     line: int = 0       # line index on the page
+    xs: tuple = ()      # left edge of each character of text, then the right edge (PDF words)
 
 
 @dataclass
@@ -65,6 +66,15 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _char_xs(w: dict) -> tuple:
+    """Left edge of every character of a pdfplumber word's text (a glyph may carry several
+    characters, "ﬁ"), then its right edge; () when the glyphs don't spell the text."""
+    xs = []
+    for c in w.get("chars", ()):
+        xs.extend([round(c["x0"], 2)] * len(c["text"]))
+    return tuple(xs) + (round(w["x1"], 2),) if len(xs) == len(w["text"]) else ()
+
+
 def layout_words(raw: list[Word]) -> tuple[str, list[Word]]:
     """Group words into lines (by vertical position) and build the page text with spans."""
     if not raw:
@@ -91,6 +101,7 @@ def layout_words(raw: list[Word]) -> tuple[str, list[Word]]:
         for w in line:
             if merged and abs(w.x0 - merged[-1].x1) <= 0.05 and w.x0 > merged[-1].x0:
                 m = merged[-1]   # extended in place: callers may map words by identity
+                m.xs = m.xs[:-1] + w.xs if m.xs and w.xs else ()
                 m.text, m.x1 = m.text + w.text, w.x1
                 m.top, m.bottom = min(m.top, w.top), max(m.bottom, w.bottom)
             else:
@@ -146,8 +157,9 @@ def _read_pdf_pages(path: str, password: str | None) -> list[Page]:
         _check_page_tree(pdf.doc)
         for i, p in enumerate(pdf.pages, start=1):
             shown, hidden = visible_page(p)   # hidden text never reaches candidates or model
-            raw = [Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"])
-                   for w in shown.extract_words(x_tolerance=2, y_tolerance=2)]
+            raw = [Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"], xs=_char_xs(w))
+                   for w in shown.extract_words(x_tolerance=2, y_tolerance=2,
+                                                return_chars=True)]
             text, words = layout_words(raw)
             pages.append(Page(i, text, words, float(p.width), float(p.height),
                               hidden_chars=hidden))
