@@ -165,9 +165,37 @@ def _skew(lines) -> float:
     return 0.0
 
 
+def _line_words(line_box, line_text: str, chars) -> list[tuple[str, list]]:
+    """One detected line -> [(word, quad)]. Words are the line's space-separated tokens; their
+    boxes span their own characters' boxes (the engine's word boxes run on to the next word,
+    which would hide the column gaps inside a line). Without usable character boxes the line
+    box is shared out by character count."""
+    glyphs = [(t, b) for t, _s, b in (chars or []) if b is not None and t.strip()]
+    tokens = line_text.split()
+    if glyphs and len(glyphs) == sum(len(t) for t in tokens):
+        out, k = [], 0
+        for tok in tokens:
+            boxes = [b for _t, b in glyphs[k:k + len(tok)]]
+            k += len(tok)
+            xs = [p[0] for b in boxes for p in b]
+            ys = [p[1] for b in boxes for p in b]
+            out.append((tok, [[min(xs), min(ys)], [max(xs), min(ys)], [max(xs), max(ys)],
+                              [min(xs), max(ys)]]))
+        return out
+    (x0, y0), (x1, _), (_, y1) = line_box[0], line_box[1], line_box[2]
+    n = max(len(line_text), 1)
+    out, pos = [], 0
+    for tok in tokens:
+        i = line_text.index(tok, pos)
+        pos = i + len(tok)
+        a, b = x0 + (x1 - x0) * i / n, x0 + (x1 - x0) * pos / n
+        out.append((tok, [[a, y0], [b, y0], [b, y1], [a, y1]]))
+    return out
+
+
 def ocr_image(img, width_pt: float, height_pt: float) -> tuple[str, list[Word]]:
     """OCR one page image (numpy BGR) -> (page text, words with spans), boxes in PDF points."""
-    res = engine()(img, return_word_box=True)
+    res = engine()(img, return_word_box=True, return_single_char_box=True)
     if res.txts is None or res.boxes is None:
         return "", []
     ih, iw = img.shape[:2]
@@ -176,22 +204,24 @@ def ocr_image(img, width_pt: float, height_pt: float) -> tuple[str, list[Word]]:
     cos, sin = math.cos(-angle), math.sin(-angle)
     cx, cy = iw / 2, ih / 2
     words, upright = [], []
-    for line_box, line_text, line_words in zip(res.boxes, res.txts, res.word_results):
-        items = [(t, b) for t, _s, b in line_words if b is not None and t.strip()] \
-            if line_words else []
-        if not items:   # no word split: the line as one word per space-separated token
-            items = [(line_text, line_box.tolist())]
-        for text, box in items:
+    for line_box, line_text, chars in zip(res.boxes, res.txts, res.word_results):
+        lb = line_box.tolist()
+        line_mid = (min(p[1] for p in lb) + max(p[1] for p in lb)) / 2
+        line_half = (max(p[1] for p in lb) - min(p[1] for p in lb)) / 2 * BOX_SHRINK
+        for text, box in _line_words(lb, line_text, chars):
             xs, ys = [p[0] for p in box], [p[1] for p in box]
-            # detection boxes are padded: about 1.36x the glyph height pdfplumber reports
-            my, hh = (min(ys) + max(ys)) / 2, (max(ys) - min(ys)) / 2 * BOX_SHRINK
-            w = Word(text.strip(), min(xs) * sx, (my - hh) * sy, max(xs) * sx, (my + hh) * sy)
+            # the word's own height is its characters' (a "." is short): use its line's, which
+            # detection pads to about 1.36x the glyph height pdfplumber reports
+            my = line_mid if abs((min(ys) + max(ys)) / 2 - line_mid) < line_half else \
+                (min(ys) + max(ys)) / 2
+            hh = line_half
+            w = Word(text, min(xs) * sx, (my - hh) * sy, max(xs) * sx, (my + hh) * sy)
             # the same word on a deskewed page: lines group by these positions
             mx, my = (min(xs) + max(xs)) / 2 - cx, my - cy
             ux, uy = cx + mx * cos - my * sin, cy + mx * sin + my * cos
             hw = (max(xs) - min(xs)) / 2
-            # 0.1 pt narrower: OCR's word boxes meet at the space between two words, and
-            # layout_words joins words whose boxes touch (a text-layer artifact)
+            # 0.1 pt narrower: layout_words joins words whose boxes touch (a text-layer
+            # artifact), and OCR's words are already split where the text has a space
             upright.append(Word(w.text, (ux - hw) * sx + 0.1, (uy - hh) * sy,
                                 (ux + hw) * sx - 0.1, (uy + hh) * sy))
             words.append(w)
