@@ -7,7 +7,8 @@ the page's layout (pdfminer objects in painting order) loses every character tha
 - drawn in an invisible text render mode (Tr 3 "invisible", Tr 7 "clip only"), unless it lies
   on an image covering most of the page: that is the OCR layer of a searchable scan, and the
   reader sees its text in the image,
-- smaller than MIN_SIZE points (its rendered height, whatever the font size and matrix),
+- smaller than MIN_SIZE points (its font size as rendered: font size times the scale of the
+  text's vertical axis, so rotated text is measured along its own height),
 - in a colour too close to what is painted under it (RGB distance below MIN_CONTRAST): the
   background is the last filled shape painted before it that covers the character's centre
   and most of its box (a table rule through a glyph does not count; a path counts only if it
@@ -47,12 +48,14 @@ def install_hooks() -> None:
         finally:
             self._text_render_mode = 0
 
-    def _render_char(self, *args, **kwargs):
+    def _render_char(self, matrix, font, fontsize, *args, **kwargs):
         n = len(self.cur_item._objs)
-        adv = render_char(self, *args, **kwargs)
+        adv = render_char(self, matrix, font, fontsize, *args, **kwargs)
         if len(self.cur_item._objs) > n:
             ch = self.cur_item._objs[-1]
             ch.text_render_mode = getattr(self, "_text_render_mode", 0)
+            c, d = matrix[2], matrix[3]
+            ch.em_size = abs(fontsize) * (c * c + d * d) ** 0.5
         return adv
 
     def _paint_path(self, gstate, *args, **kwargs):
@@ -115,7 +118,10 @@ def char_is_hidden(ch, painted: list, page_area: float = 0.0) -> bool:
         return not any(rgb is None and _covers(box, ch) and page_area and
                        (box[2] - box[0]) * (box[3] - box[1]) >= SCAN_COVER * page_area
                        for box, rgb in painted)
-    if getattr(ch, "size", MIN_SIZE) < MIN_SIZE and ch.get_text().strip():
+    size = getattr(ch, "em_size", None)
+    if size is None:
+        size = getattr(ch, "size", MIN_SIZE)
+    if size < MIN_SIZE and ch.get_text().strip():
         return True
     gs = getattr(ch, "graphicstate", None)
     if gs is None:

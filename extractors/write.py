@@ -398,15 +398,22 @@ def repair(out: Path, mode: int | None = None) -> dict:
     return fixed
 
 
+OUTPUT_FILES = (RECORDS, RECORDS_CSV, LOCK_NAME, ".review.lock", "gold.jsonl", "learned.json")
+
+
 def set_output_mode(out: Path, mode: int) -> None:
-    """Apply a file mode to OUT's outputs and the matching folder mode to OUT and rejected/."""
+    """Apply a file mode to OUT's own files and everything under rejected/ (reviewers'
+    archives too), and the matching folder mode to OUT and the folders under rejected/.
+    Other files a user keeps in OUT are left alone."""
     out = Path(out)
-    for folder in (out, out / REJECTED):
-        if folder.is_dir():
-            os.chmod(folder, dir_mode(mode))
-    files = [out / RECORDS, out / RECORDS_CSV, out / LOCK_NAME]
-    if (out / REJECTED).is_dir():
-        files += list((out / REJECTED).glob("*.json"))
-    for f in files:
-        if f.exists():
-            os.chmod(f, mode)
+    os.chmod(out, dir_mode(mode))
+    for name in OUTPUT_FILES:
+        if (out / name).is_file():
+            os.chmod(out / name, mode)
+    rej = out / REJECTED
+    if rej.is_dir():
+        os.chmod(rej, dir_mode(mode))
+        for p in rej.rglob("*"):
+            if p.is_symlink():
+                continue
+            os.chmod(p, dir_mode(mode) if p.is_dir() else mode)

@@ -736,3 +736,57 @@ def test_zz_figures_for_the_readme():
     """Prints the figures the other tests in this file collected (run with -s to see them)."""
     if FIGURES:
         print("\nRESILIENCE FIGURES " + json.dumps(FIGURES, default=str))
+
+
+VISIBLE_KINDS = ("white_on_dark_box", "white_on_rounded_dark_box", "rotated_narrow_glyphs",
+                 "crossed_by_a_table_rule", "ocr_layer_over_a_scan", "light_grey_on_white")
+
+
+@pytest.mark.parametrize("kind", VISIBLE_KINDS)
+def test_text_a_reader_sees_is_kept(tmp_path, kind):
+    """What the hidden-text filter must not drop: white on a dark (rounded) header bar,
+    rotated text (its narrow glyphs are short boxes), a glyph crossed by a thin filled rule,
+    the invisible OCR layer of a searchable scan (over a page-sized image), light grey."""
+    from fpdf import FPDF
+    from fpdf.enums import TextMode
+    from PIL import Image
+
+    from extractors.read import read_document
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 11)
+    pdf.text(20, 20, "Invoice No: INV-7731")
+    text = "Illicit Item Amount"
+    if kind == "white_on_dark_box":
+        pdf.set_fill_color(40, 40, 40)
+        pdf.rect(15, 40, 100, 10, style="F")
+        pdf.set_text_color(255, 255, 255)
+        pdf.text(20, 47, text)
+    elif kind == "white_on_rounded_dark_box":
+        pdf.set_fill_color(58, 58, 58)
+        pdf.rect(15, 40, 100, 10, style="F", round_corners=True, corner_radius=2)
+        pdf.set_text_color(255, 255, 255)
+        pdf.text(20, 47, text)
+    elif kind == "rotated_narrow_glyphs":     # 5 pt: an "i" is 1.1 pt wide
+        pdf.set_font("Helvetica", "", 5)
+        with pdf.rotation(90, 100, 150):
+            pdf.text(100, 150, text)
+    elif kind == "crossed_by_a_table_rule":
+        pdf.text(20, 47, text)
+        pdf.set_fill_color(0, 0, 0)
+        for x in (21.2, 33.0, 45.5):
+            pdf.rect(x, 40, 0.2, 10, style="F")
+    elif kind == "ocr_layer_over_a_scan":
+        pdf.image(Image.new("L", (200, 280), 235), x=0, y=0, w=pdf.w, h=pdf.h)
+        pdf.text_mode = TextMode.INVISIBLE
+        pdf.text(20, 47, text)
+        pdf.text_mode = TextMode.FILL
+    elif kind == "light_grey_on_white":
+        pdf.set_text_color(200, 200, 200)
+        pdf.text(20, 47, text)
+    p = tmp_path / f"{kind}.pdf"
+    p.write_bytes(bytes(pdf.output()))
+    doc = read_document(p, ocr="never")
+    assert doc.pages[0].hidden_chars == 0
+    from collections import Counter      # rotated text may read backwards: count the letters
+    assert not Counter(text.replace(" ", "")) - Counter(doc.text)
