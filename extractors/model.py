@@ -191,6 +191,78 @@ class ThreadTuner:
         self.rate[setting] = r if old is None else 0.7 * old + 0.3 * r
 
 
+def _common_prefix(a, b) -> int:
+    """Length of the common prefix of two token arrays."""
+    import numpy as np
+    n = min(len(a), len(b))
+    if n == 0:
+        return 0
+    diff = np.flatnonzero(np.asarray(a[:n]) != np.asarray(b[:n]))
+    return int(diff[0]) if len(diff) else n
+
+
+class KVSnapshots:
+    """The KV cache of recent prompts, one snapshot per prompt, most recent first.
+
+    Prompts for different fields share only the instruction; the prompt for the same field in the
+    next document also shares the field's name and meaning. Restoring the snapshot with the
+    longest common prefix (llama.cpp's per-sequence state, a few MB for a 270M model) and
+    evaluating only the rest saves those tokens; the logits buffer is not copied.
+    """
+
+    KEEP = 16
+    MIN_GAIN = 8        # tokens: below this a restore costs about what it saves
+
+    def __init__(self):
+        from collections import OrderedDict
+        self._snaps: OrderedDict = OrderedDict()     # token bytes -> (tokens, state bytes)
+
+    def __len__(self):
+        return len(self._snaps)
+
+    def best(self, tokens, at_least: int):
+        best, best_n = None, at_least - 1
+        for key, (toks, _state) in self._snaps.items():
+            n = _common_prefix(toks, tokens)
+            if n > best_n:
+                best, best_n = key, n
+        return best
+
+    def save(self, llm, tokens) -> None:
+        import ctypes
+
+        import llama_cpp
+        ctx = llm._ctx.ctx
+        size = llama_cpp.llama_state_seq_get_size(ctx, 0)
+        buf = (ctypes.c_uint8 * size)()
+        n = llama_cpp.llama_state_seq_get_data(ctx, buf, size, 0)
+        if not n:
+            return
+        key = tokens.tobytes()
+        self._snaps[key] = (tokens.copy(), bytes(buf[:n]))
+        self._snaps.move_to_end(key, last=False)
+        while len(self._snaps) > self.KEEP:
+            self._snaps.popitem(last=True)
+
+    def restore(self, llm, key, tokens) -> int:
+        """Load the snapshot into sequence 0; returns how many of `tokens` it already holds."""
+        import ctypes
+
+        import llama_cpp
+        toks, state = self._snaps[key]
+        self._snaps.move_to_end(key, last=False)
+        ctx = llm._ctx.ctx
+        llm._ctx.kv_cache_seq_rm(0, 0, -1)
+        buf = (ctypes.c_uint8 * len(state)).from_buffer_copy(state)
+        if not llama_cpp.llama_state_seq_set_data(ctx, buf, len(state), 0):
+            llm._ctx.kv_cache_seq_rm(0, 0, -1)
+            llm.n_tokens = 0
+            return 0
+        llm.input_ids[: len(toks)] = toks
+        llm.n_tokens = len(toks)
+        return _common_prefix(toks, tokens)
+
+
 class LlamaBackend:
     """llama.cpp via llama-cpp-python: prompt -> probabilities over option numbers.
 
@@ -223,6 +295,8 @@ class LlamaBackend:
         self._pre, self._post = self._template()
         self.grammars = AnswerGrammars(self._outlines_vocabulary)
         self.grammars.vocabulary()      # once per run, here rather than in the first document
+        self.snapshots = KVSnapshots()
+        self.restores = 0
         self.prompt_tokens = 0
         self.evaluated_tokens = 0
         self.generated_tokens = 0   # answers are read from the prompt's logits: no decode step
@@ -261,12 +335,12 @@ class LlamaBackend:
         if len(tokens) >= llm.n_ctx() - 4:
             keep = llm.n_ctx() - 8
             tokens = tokens[:keep // 2] + tokens[-(keep - keep // 2):]
-        prev = llm.input_ids[:llm.n_tokens].tolist()
-        common = 0
-        for a, b in zip(prev, tokens):
-            if a != b:
-                break
-            common += 1
+        arr = np.asarray(tokens, dtype=np.intc)
+        common = _common_prefix(llm.input_ids[:llm.n_tokens], arr)
+        snap = self.snapshots.best(arr, common + self.snapshots.MIN_GAIN)
+        if snap is not None:
+            common = self.snapshots.restore(llm, snap, arr)
+            self.restores += 1
         common = min(common, len(tokens) - 1)
         llm.n_tokens = common
         threads = self.tuner.pick()
@@ -277,6 +351,7 @@ class LlamaBackend:
         t = time.perf_counter()
         llm.eval(tokens[common:])
         dt = time.perf_counter() - t
+        self.snapshots.save(llm, arr)
         self.tuner.record(threads, len(tokens) - common, dt)
         self.eval_seconds += dt
         self.prompt_tokens += len(tokens)

@@ -165,6 +165,21 @@ def test_answer_shape_is_compiled_once_per_run_not_per_document(monkeypatch, inv
     assert b.answers >= 6
 
 
+def test_kv_snapshot_with_the_longest_shared_prefix_is_picked():
+    from extractors.model import KVSnapshots, _common_prefix
+    a = np.array([1, 2, 3, 4, 5], dtype=np.intc)
+    assert _common_prefix(a, np.array([1, 2, 9], dtype=np.intc)) == 2
+    assert _common_prefix(a, a[:3]) == 3 and _common_prefix(a, a[:0]) == 0
+    snaps = KVSnapshots()
+    field_a = np.arange(40, dtype=np.intc)                      # instruction + field A + options
+    field_b = np.concatenate([field_a[:10], np.arange(100, 130)]).astype(np.intc)
+    snaps._snaps[field_a.tobytes()] = (field_a, b"")
+    snaps._snaps[field_b.tobytes()] = (field_b, b"")
+    next_a = np.concatenate([field_a[:30], np.arange(200, 220)]).astype(np.intc)
+    assert snaps.best(next_a, at_least=10 + KVSnapshots.MIN_GAIN) == field_a.tobytes()
+    assert snaps.best(next_a, at_least=31) is None              # nothing better than the context
+
+
 # ------------------------------------------------------------------------- thread tuning
 
 class Clock:
@@ -195,3 +210,18 @@ def test_thread_tuner_without_proc_stat_keeps_all_threads():
 def test_backend_module_keeps_heavy_imports_inside_the_backend():
     src = open(model_mod.__file__).read().split("class AnswerGrammars")[0]
     assert "import outlines" not in src and "import llama_cpp" not in src
+
+
+@pytest.mark.e2e
+def test_real_backend_compiles_answer_shapes_once_across_documents(real_backend):
+    from tests.conftest import ROOT
+    ex = Extractor(REGISTRY["utility_bill"], real_backend)
+    docs = [read_document(p) for p in sorted((ROOT / "samples" / "utility_bill").glob("*.pdf"))]
+    for d in docs:
+        ex.extract(d)
+    builds, calls = real_backend.grammars.builds, real_backend.calls
+    for d in docs:                          # the same run goes on: nothing is compiled again
+        ex.extract(d)
+    assert real_backend.grammars.builds == builds <= 5
+    assert real_backend.grammars.vocabulary_builds == 1
+    assert real_backend.calls > calls or calls == 0
