@@ -32,6 +32,7 @@ OCR_MODES = ("auto", "always", "never")
 DPI = 200                    # render resolution; PP-OCR reads 8-12 pt print well from here
 MAX_SIDE_PX = 4000          # never render a page larger than this (memory)
 DET_SIDE = 1280             # text lines are found on the page scaled to this side (speed)
+REOCR_SCAN_LAYERS = True    # auto: a scan's invisible OCR layer is read again (measured better)
 FEW_WORDS = 12               # a page with fewer words is checked for a page-sized image
 IMAGE_COVER = 0.5            # ... and OCR'd when images cover this share of it
 BOX_SHRINK = 0.74           # OCR line boxes are padded; this brings them to glyph height
@@ -95,13 +96,15 @@ def text_unusable(page: Page) -> bool:
 
 
 def pages_to_check(pages: list[Page], mode: str) -> tuple[list[int], list[int]]:
-    """(pages to OCR for sure, pages to OCR if a page-sized image is on them), 1-based."""
+    """(pages to OCR for sure, pages to OCR if they turn out to be scans: a page-sized image
+    under a few words, or under another engine's invisible OCR layer), 1-based."""
     if mode == "never":
         return [], []
     if mode == "always":
         return [p.number for p in pages], []
     sure = [p.number for p in pages if text_unusable(p)]
-    maybe = [p.number for p in pages if p.number not in sure and len(p.words) < FEW_WORDS]
+    maybe = [p.number for p in pages if p.number not in sure and
+             (len(p.words) < FEW_WORDS or REOCR_SCAN_LAYERS)]
     return sure, maybe
 
 
@@ -135,6 +138,20 @@ def engine():
         })
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)
     return _ENGINE
+
+
+def _is_scan(pdf_page, n_words: int) -> bool:
+    """A page-sized image under a few words (a stamp), or under text that is all invisible
+    (render mode 3: another engine's OCR layer, which we read again ourselves)."""
+    if _image_cover(pdf_page) < IMAGE_COVER:
+        return False
+    if n_words < FEW_WORDS:
+        return True
+    import pypdfium2.raw as pdfium_c
+    modes = [pdfium_c.FPDFTextObj_GetTextRenderMode(o.raw)
+             for o in pdf_page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=2)]
+    invisible = sum(m == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE for m in modes)
+    return bool(modes) and invisible >= 0.9 * len(modes)
 
 
 def _image_cover(pdf_page) -> float:
@@ -232,14 +249,15 @@ def ocr_image(img, width_pt: float, height_pt: float) -> tuple[str, list[Word]]:
 
 
 def _ocr_pages(path: str, password: str | None, sure: list[int], maybe: list[int],
-               sizes: dict[int, tuple[float, float]]) -> dict[int, tuple[str, list[Word]]]:
-    import numpy as np
+               sizes: dict[int, tuple[float, float]], n_words: dict[int, int] | None = None
+               ) -> dict[int, tuple[str, list[Word]]]:
+    n_words = n_words or {}
     import pypdfium2 as pdfium
     pdf = pdfium.PdfDocument(path, password=password or None)
     try:
         todo = list(sure)
         for n in maybe:
-            if _image_cover(pdf[n - 1]) >= IMAGE_COVER:
+            if _is_scan(pdf[n - 1], n_words.get(n, 0)):
                 todo.append(n)
         out = {}
         for n in sorted(todo):
@@ -249,6 +267,7 @@ def _ocr_pages(path: str, password: str | None, sure: list[int], maybe: list[int
             if abs(w_pt / max(h_pt, 1) - pw / max(ph, 1)) > 0.05 * (pw / max(ph, 1)):
                 w_pt, h_pt = pw, ph       # the text layer's page box disagrees: trust the render
             scale = min(DPI / 72, MAX_SIDE_PX / max(pw, ph, 1))   # a poster-sized page: fewer dpi
+            import numpy as np
             bitmap = page.render(scale=scale, grayscale=False)
             img = np.ascontiguousarray(bitmap.to_numpy()[:, :, :3])   # BGR, as the engine takes
             out[n] = ocr_image(img, w_pt, h_pt)
@@ -310,6 +329,17 @@ def _run_isolated(args, timeout: float, mem_mb: int):
     return payload
 
 
+def _has_images(path: str) -> bool:
+    """Whether the file has an image XObject (a stream's dictionary is never compressed, so
+    its /Subtype /Image is in the raw bytes); cheap, no parsing."""
+    import mmap
+    try:
+        with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            return re.search(rb"/Image(?![BCI]\b)", m) is not None   # not ProcSet /ImageB
+    except (OSError, ValueError):
+        return True
+
+
 def apply_ocr(path: str, pages: list[Page], mode: str = "auto", *, password: str | None = None,
               page_timeout: float = 60.0, mem_mb: int = 2048, isolate: bool = True) -> list[Page]:
     """Pages with their text layer replaced by OCR where it is unusable (or everywhere, with
@@ -318,6 +348,8 @@ def apply_ocr(path: str, pages: list[Page], mode: str = "auto", *, password: str
     if mode not in OCR_MODES:
         raise ValueError(f"OCR mode must be one of {', '.join(OCR_MODES)}, not {mode!r}")
     sure, maybe = pages_to_check(pages, mode)
+    if maybe and not sure and not _has_images(path):
+        maybe = []              # no image XObject in the file: no page can be a scan
     if not sure and not maybe:
         return pages
     try:
@@ -330,7 +362,7 @@ def apply_ocr(path: str, pages: list[Page], mode: str = "auto", *, password: str
                                 stage="ocr") from None
         return pages
     sizes = {p.number: (p.width, p.height) for p in pages if p.width and p.height}
-    args = (str(path), password, sure, maybe, sizes)
+    args = (str(path), password, sure, maybe, sizes, {p.number: len(p.words) for p in pages})
     budget = page_timeout * max(len(sure) + len(maybe), 1)
     result = _run_isolated(args, budget, mem_mb) if isolate else _ocr_pages(*args)
     out = []

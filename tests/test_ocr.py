@@ -224,3 +224,25 @@ def test_sideways_scan_shown_upright_by_rotate(scanned_invoice, tmp_path):
     assert page.width < page.height or all(w.x1 <= page.width + 1 for w in page.words)
     number = next(w for w in page.words if w.text == scanned_invoice[1]["invoice_number"])
     assert number.x0 > 300 and number.top < 200       # top right, as displayed
+
+
+def test_scan_with_another_engines_invisible_ocr_layer_is_read_again(scanned_invoice, tmp_path):
+    """A searchable scan: a page image with an invisible text layer from another OCR engine
+    (here a wrong one). auto reads the page itself; never keeps the layer."""
+    from fpdf import FPDF
+    from fpdf.enums import TextMode
+    img = _page_image(scanned_invoice[0])
+    pdf = FPDF(unit="pt", format=(612, 792))
+    pdf.add_page()
+    pdf.image(img, x=0, y=0, w=612, h=792)
+    pdf.set_font("Helvetica", size=10)
+    pdf.text_mode = TextMode.INVISIBLE
+    for i in range(20):
+        pdf.text(40, 60 + 14 * i, f"Invoice Numbr lNV-WR0NG {i} Tota1 amount due 0.00 Page")
+    path = tmp_path / "searchable.pdf"
+    pdf.output(str(path))
+    plain = read_document(path, ocr="never")
+    assert "WR0NG" in plain.text and not plain.pages[0].ocr
+    doc = read_document(path, timeout=300)
+    assert doc.pages[0].ocr and "WR0NG" not in doc.text
+    assert scanned_invoice[1]["invoice_number"] in doc.text
