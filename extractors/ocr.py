@@ -284,6 +284,8 @@ def _child(args, mem_mb, conn):
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     try:
+        from .read import limit_child
+        limit_child(None)    # dies with the run (no CPU limit: the engine runs 2 threads)
         if mem_mb:
             with open("/proc/self/statm") as f:
                 mapped = int(f.read().split()[0]) * resource.getpagesize()
