@@ -152,8 +152,13 @@ def check_exactly_once(out: Path, files: list[Path], schema: str = "invoice",
 def _crash_child(files, out, crash_at, after, kw):
     """Run a batch that dies (like SIGKILL: no cleanup, no finally) at the crash_at-th rename
     of an output file, before or after it."""
+    import threading
+
+    from tqdm import tqdm
+
     from extractors.pipeline import run_batch
     from schemas import load_schema
+    tqdm.set_lock(threading.RLock())   # no multiprocessing lock left behind by os._exit
     real, n = os.replace, [0]
 
     def replace(a, b):
