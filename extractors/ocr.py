@@ -35,6 +35,7 @@ DET_SIDE = 1280             # text lines are found on the page scaled to this si
 REOCR_SCAN_LAYERS = True    # auto: a scan's invisible OCR layer is read again (measured better)
 FEW_WORDS = 12               # a page with fewer words is checked for a page-sized image
 IMAGE_COVER = 0.5            # ... and OCR'd when images cover this share of it
+MISSED_SPACE = 0.18         # a gap this share of the line height after punctuation is a space
 BOX_SHRINK = 0.74           # OCR line boxes are padded; this brings them to glyph height
 IMPLAUSIBLE = 0.25          # share of implausible words that marks a bad OCR layer
 CID = re.compile(r"\(cid:\d+\)")
@@ -182,6 +183,20 @@ def _skew(lines) -> float:
     return 0.0
 
 
+def _split_missed_space(tok: str, glyphs: list, line_h: float) -> list[list]:
+    """A token's glyphs, split where the recognizer dropped the space after punctuation: "A."
+    and "E66.9" printed apart but read as "A.E66.9" (a gap after . , : ; before a letter or
+    digit that is a space wide, unlike "I.D." or "www.example.com")."""
+    parts, cur = [], [glyphs[0]]
+    for a, b in zip(glyphs, glyphs[1:]):
+        gap = min(p[0] for p in b[1]) - max(p[0] for p in a[1])
+        if a[0] in ".,:;" and b[0].isalnum() and gap >= MISSED_SPACE * line_h:
+            parts.append(cur)
+            cur = []
+        cur.append(b)
+    return parts + [cur]
+
+
 def _line_words(line_box, line_text: str, chars) -> list[tuple[str, list]]:
     """One detected line -> [(word, quad)]. Words are the line's space-separated tokens; their
     boxes span their own characters' boxes (the engine's word boxes run on to the next word,
@@ -190,14 +205,16 @@ def _line_words(line_box, line_text: str, chars) -> list[tuple[str, list]]:
     glyphs = [(t, b) for t, _s, b in (chars or []) if b is not None and t.strip()]
     tokens = line_text.split()
     if glyphs and len(glyphs) == sum(len(t) for t in tokens):
+        line_h = max(p[1] for p in line_box) - min(p[1] for p in line_box)
         out, k = [], 0
         for tok in tokens:
-            boxes = [b for _t, b in glyphs[k:k + len(tok)]]
+            for part in _split_missed_space(tok, glyphs[k:k + len(tok)], line_h):
+                xs = [p[0] for _t, b in part for p in b]
+                ys = [p[1] for _t, b in part for p in b]
+                out.append(("".join(t for t, _b in part),
+                            [[min(xs), min(ys)], [max(xs), min(ys)], [max(xs), max(ys)],
+                             [min(xs), max(ys)]]))
             k += len(tok)
-            xs = [p[0] for b in boxes for p in b]
-            ys = [p[1] for b in boxes for p in b]
-            out.append((tok, [[min(xs), min(ys)], [max(xs), min(ys)], [max(xs), max(ys)],
-                              [min(xs), max(ys)]]))
         return out
     (x0, y0), (x1, _), (_, y1) = line_box[0], line_box[1], line_box[2]
     n = max(len(line_text), 1)
