@@ -58,8 +58,14 @@ def _pct(xs: list[float], q: float) -> float:
     return xs[k]
 
 
-def _stats(times: list[float], wall: float, n: int) -> dict:
+def _cpu_seconds() -> float:
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def _stats(times: list[float], wall: float, n: int, cpu: float | None = None) -> dict:
     return {"docs": n, "wall_s": round(wall, 2),
+            "cpu_s_per_doc": round(cpu / n, 3) if cpu is not None and n else None,
             "docs_per_min": round(60 * n / wall, 2) if wall else None,
             "median_s": round(statistics.median(times), 3) if times else None,
             "p95_s": round(_pct(times, 0.95), 3) if times else None,
@@ -183,9 +189,9 @@ def child_tool(a) -> dict:
     real_run = pipeline.run_batch
 
     def run_batch(*args, **kw):
-        holder["t0"] = time.perf_counter()
+        holder["t0"], holder["c0"] = time.perf_counter(), _cpu_seconds()
         s = real_run(*args, **kw)
-        holder["t1"] = time.perf_counter()
+        holder["t1"], holder["c1"] = time.perf_counter(), _cpu_seconds()
         return s
     pipeline.run_batch = run_batch
 
@@ -223,7 +229,8 @@ def child_tool(a) -> dict:
     marks = [holder["t0"]] + done_at
     times = [b2 - a2 for a2, b2 in zip(marks, marks[1:])]
     n = len(files)
-    res = {"pipeline": "tool", **_stats(times, wall, n), "rejected": rejected,
+    res = {"pipeline": "tool", **_stats(times, wall, n, holder["c1"] - holder["c0"]),
+           "rejected": rejected,
            "model_load_s": round(holder["load_s"], 2), **_peak_rss_mb()}
     gen = getattr(b, "generated_tokens", 0)
     prompt = b.prompt_tokens
@@ -345,7 +352,7 @@ def child_plain(a) -> dict:
     generator = outlines.Generator(model, Schema)        # built once
     build_s = time.perf_counter() - t
     times, values, read_s, pages, failures = [], {}, 0.0, 0, 0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu_seconds()
     for f in files:
         t = time.perf_counter()
         try:
@@ -365,8 +372,8 @@ def child_plain(a) -> dict:
             raw, failures = {}, failures + 1
         values[f.name] = _coerce(specs, raw)
         times.append(time.perf_counter() - t)
-    wall = time.perf_counter() - t0
-    res = {"pipeline": "plain", **_stats(times, wall, len(files)), "failures": failures,
+    wall, cpu = time.perf_counter() - t0, _cpu_seconds() - c0
+    res = {"pipeline": "plain", **_stats(times, wall, len(files), cpu), "failures": failures,
            "model_load_s": round(load_s, 2), "generator_build_s": round(build_s, 2),
            **_peak_rss_mb(),
            "read": {"pages": pages, "seconds": round(read_s, 2),
@@ -436,7 +443,12 @@ def _line(r: dict) -> str:
     return (f"{r['pipeline']:<6} docs {r['docs']:>5}  docs/min {r['docs_per_min']:>7.1f}  "
             f"median {r['median_s']:.3f} s  p95 {r['p95_s']:.3f} s  max {r['max_s']:.2f} s  "
             f"peak RSS {r['peak_rss_mb']:.0f} MB (parse children {r['peak_rss_children_mb']:.0f})"
+            f"  CPU {r.get('cpu_s_per_doc')} s/doc"
             f"  accuracy {acc if acc is not None else '-'}")
+
+
+def _ratio(a, b) -> str:
+    return f"{a / b:.2f}x" if a and b else "-"
 
 
 def report(results: dict) -> str:
@@ -450,7 +462,8 @@ def report(results: dict) -> str:
         ups = [t["docs_per_min"] / plain["docs_per_min"] for t in (tool, again) if t]
         lines.append(f"speed-up tool/plain (tool run before and after plain): "
                      f"{' and '.join(f'{u:.2f}x' for u in ups)} docs/min; median s/doc plain/tool "
-                     f"{plain['median_s'] / tool['median_s']:.2f}x; accuracy "
+                     f"{plain['median_s'] / tool['median_s']:.2f}x; CPU s/doc plain/tool "
+                     f"{_ratio(plain.get('cpu_s_per_doc'), tool.get('cpu_s_per_doc'))}; accuracy "
                      f"{tool.get('field_accuracy')} vs {plain.get('field_accuracy')}")
     if tool:
         m, rd = tool["model"], tool["read"]
@@ -481,7 +494,8 @@ def report(results: dict) -> str:
         lines.append(f"scale: median s/doc {sc[1]['docs']} vs {sc[0]['docs']} docs = "
                      f"{sc[1]['median_s'] / sc[0]['median_s']:.2f}x, docs/min "
                      f"{sc[1]['docs_per_min'] / sc[0]['docs_per_min']:.2f}x, peak RSS "
-                     f"{sc[1]['peak_rss_mb'] / sc[0]['peak_rss_mb']:.2f}x")
+                     f"{sc[1]['peak_rss_mb'] / sc[0]['peak_rss_mb']:.2f}x, CPU s/doc "
+                     f"{_ratio(sc[1].get('cpu_s_per_doc'), sc[0].get('cpu_s_per_doc'))}")
     return "\n".join(lines)
 
 
@@ -499,9 +513,13 @@ def main(argv: list[str] | None = None) -> int:
                     help="also run the tool on 100 and on N synthetic documents")
     ap.add_argument("--scale-schema", default="utility_bill")
     ap.add_argument("--json", type=Path, help="write all results as JSON here")
+    ap.add_argument("--from-json", type=Path, help="print the report of an earlier --json file")
     ap.add_argument("--role", choices=["tool", "plain"], help=argparse.SUPPRESS)
     ap.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
+    if a.from_json:
+        print(report(json.loads(a.from_json.read_text())))
+        return 0
     if a.role:
         res = child_tool(a) if a.role == "tool" else child_plain(a)
         a.result.write_text(json.dumps(res, default=str))
