@@ -53,6 +53,42 @@ class Extraction:
     evidence: dict
     confidence: dict
     raw_output: dict
+    options: dict = field(default_factory=dict)   # field -> ranked Candidates offered
+
+
+def repair_by_rules(model, ex: Extraction, kinds=("money", "date"), per_field: int = 3,
+                    limit: int = 400) -> bool:
+    """A record that breaks a business rule ("net + tax != total") gets the best-scoring
+    combination of the other offered values (top few per money/date field) that passes
+    validation; True when one was found. Every value still comes from the document; the
+    confidence of a changed field is its option's rank score."""
+    import itertools
+    from pydantic import ValidationError
+    names = [n for n, opts in ex.options.items()
+             if opts and getattr(opts[0], "_kind", None) in kinds]
+    choices = []
+    for n in names:
+        # only other printed values: dropping a printed value would hide the inconsistency
+        choices.append([(o.score, o) for o in ex.options[n][:per_field]])
+    combos = sorted(itertools.product(*choices), key=lambda c: -sum(s for s, _ in c))
+    for combo in combos[:limit]:
+        values = dict(ex.values)
+        for n, (_, o) in zip(names, combo):
+            values[n] = o.value
+        if values == ex.values:
+            continue
+        try:
+            model.model_validate(values)
+        except ValidationError:
+            continue
+        for n, (score, o) in zip(names, combo):
+            if values[n] != ex.values.get(n):
+                ex.values[n] = values[n]
+                ex.evidence[n] = o.evidence()
+                ex.confidence[n] = round(max(min(score, 1.0), 0.0), 4)
+                ex.raw_output.setdefault(n, {})["repaired"] = o.text
+        return True
+    return False
 
 
 class Extractor:
@@ -77,6 +113,7 @@ class Extractor:
         cands = find_candidates(doc, specs)
         values, evidence, confidence, raw = {}, {}, {}, {}
         taken: set = set()
+        opts_by_field: dict = {}
         excerpt = doc.pages[0].text[:1200]
         for spec in specs:
             if spec.kind == "pattern_list":
@@ -102,6 +139,9 @@ class Extractor:
             if spec.kind == "text":   # one printed name answers one field (seller, then buyer)
                 pool = [c for c in pool if str(c.value).casefold() not in taken]
             options = rank(spec, pool, siblings, self.top_k, all_labels)
+            for o in options:
+                o._kind = spec.kind
+            opts_by_field[spec.name] = options
             ch = choose_field(self.backend, spec, options)
             raw[spec.name] = {"options": [o.text for o in options],
                               "probs": [round(p, 4) for p in ch.probs],
@@ -114,7 +154,7 @@ class Extractor:
             evidence[spec.name] = ch.candidate.evidence()
             if spec.kind == "text":
                 taken.add(str(ch.candidate.value).casefold())
-        return Extraction(values, evidence, confidence, raw)
+        return Extraction(values, evidence, confidence, raw, opts_by_field)
 
 
 @dataclass
@@ -191,8 +231,14 @@ def _accept(path: Path, sha: str, extractor: Extractor, schema, prov: dict, revi
         doc = read_document(path, password=password, timeout=parse_timeout,
                             mem_mb=parse_mem_mb, sha256=sha, ocr=ocr)
     ex = extractor.extract(doc)
-    record = validate_record(schema.model, ex.values, evidence=ex.evidence,
-                             confidence=ex.confidence, raw_output=ex.raw_output)
+    try:
+        record = validate_record(schema.model, ex.values, evidence=ex.evidence,
+                                 confidence=ex.confidence, raw_output=ex.raw_output)
+    except DocumentError as exc:
+        if exc.reason != "business_rule" or not repair_by_rules(schema.model, ex):
+            raise
+        record = validate_record(schema.model, ex.values, evidence=ex.evidence,
+                                 confidence=ex.confidence, raw_output=ex.raw_output)
     weakest = min(ex.confidence.values(), default=1.0)
     if review_below is not None and weakest < review_below:
         low = {k: [f"confidence {v:.2f} below {review_below}"]

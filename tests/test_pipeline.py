@@ -89,3 +89,19 @@ def test_model_breaks_ties_between_close_candidates(fake_backend):
     assert ch.candidate.text == "B AG"
     assert "1) A AG" in fake_backend.calls[0] and "2) B AG" in fake_backend.calls[0]
     assert 0 < ch.confidence <= 1
+
+
+def test_business_rule_picks_other_printed_values_that_add_up(tmp_path, fake_backend):
+    """The best-labelled total breaks net + tax = total; another printed total fits: taken,
+    with its own evidence. A rule no printed combination satisfies still rejects."""
+    p = tmp_path / "inv.txt"
+    p.write_text("Invoice No: A-100\nInvoice Date: 2024-05-01\nACME Corp GmbH\n"
+                 "Net total: 100.00 EUR\nVAT: 19.00 EUR\nTotal: 150.00 EUR\n"
+                 "Balance: 119.00 EUR\n")
+    out = tmp_path / "out"
+    s = run_batch([p], load_schema("invoice"), fake_backend, out, progress=False)
+    assert s.accepted == 1
+    df = pl.read_parquet(out / "records.parquet")
+    assert str(df["grand_total"][0]) == "119.00"
+    ev = json.loads(df["evidence"][0])["grand_total"]
+    assert ev["text"].startswith("119.00")
