@@ -197,8 +197,8 @@ def _split_missed_space(tok: str, glyphs: list, line_h: float) -> list[list]:
     return parts + [cur]
 
 
-def _line_words(line_box, line_text: str, chars) -> list[tuple[str, list]]:
-    """One detected line -> [(word, quad)]. Words are the line's space-separated tokens; their
+def _line_words(line_box, line_text: str, chars) -> list[tuple[str, list, list]]:
+    """One detected line -> [(word, quad, left edge of each character + right edge)]. Words are the line's space-separated tokens; their
     boxes span their own characters' boxes (the engine's word boxes run on to the next word,
     which would hide the column gaps inside a line). Without usable character boxes the line
     box is shared out by character count."""
@@ -211,9 +211,10 @@ def _line_words(line_box, line_text: str, chars) -> list[tuple[str, list]]:
             for part in _split_missed_space(tok, glyphs[k:k + len(tok)], line_h):
                 xs = [p[0] for _t, b in part for p in b]
                 ys = [p[1] for _t, b in part for p in b]
+                lefts = [min(p[0] for p in b) for _t, b in part] + [max(xs)]
                 out.append(("".join(t for t, _b in part),
                             [[min(xs), min(ys)], [max(xs), min(ys)], [max(xs), max(ys)],
-                             [min(xs), max(ys)]]))
+                             [min(xs), max(ys)]], lefts))
             k += len(tok)
         return out
     (x0, y0), (x1, _), (_, y1) = line_box[0], line_box[1], line_box[2]
@@ -223,7 +224,7 @@ def _line_words(line_box, line_text: str, chars) -> list[tuple[str, list]]:
         i = line_text.index(tok, pos)
         pos = i + len(tok)
         a, b = x0 + (x1 - x0) * i / n, x0 + (x1 - x0) * pos / n
-        out.append((tok, [[a, y0], [b, y0], [b, y1], [a, y1]]))
+        out.append((tok, [[a, y0], [b, y0], [b, y1], [a, y1]], []))
     return out
 
 
@@ -242,14 +243,16 @@ def ocr_image(img, width_pt: float, height_pt: float) -> tuple[str, list[Word]]:
         lb = line_box.tolist()
         line_mid = (min(p[1] for p in lb) + max(p[1] for p in lb)) / 2
         line_half = (max(p[1] for p in lb) - min(p[1] for p in lb)) / 2 * BOX_SHRINK
-        for text, box in _line_words(lb, line_text, chars):
+        for text, box, lefts in _line_words(lb, line_text, chars):
             xs, ys = [p[0] for p in box], [p[1] for p in box]
             # the word's own height is its characters' (a "." is short): use its line's, which
             # detection pads to about 1.36x the glyph height pdfplumber reports
             my = line_mid if abs((min(ys) + max(ys)) / 2 - line_mid) < line_half else \
                 (min(ys) + max(ys)) / 2
             hh = line_half
-            w = Word(text, min(xs) * sx, (my - hh) * sy, max(xs) * sx, (my + hh) * sy)
+            w = Word(text, min(xs) * sx, (my - hh) * sy, max(xs) * sx, (my + hh) * sy,
+                     xs=tuple(round(x * sx, 2) for x in lefts) if len(lefts) == len(text) + 1
+                     else ())
             # the same word on a deskewed page: lines group by these positions
             mx, my = (min(xs) + max(xs)) / 2 - cx, my - cy
             ux, uy = cx + mx * cos - my * sin, cy + mx * sin + my * cos

@@ -82,6 +82,11 @@ def test_scanned_pdf_is_ocred_with_word_boxes_in_pdf_points(ocr_doc, scanned_inv
     for w in page.words:
         assert page.text[w.start:w.end] == w.text
         assert 0 <= w.x0 < w.x1 <= page.width + 1 and 0 <= w.top < w.bottom <= page.height + 1
+    with_xs = [w for w in page.words if w.xs]    # per-character x, for tight evidence boxes
+    assert len(with_xs) >= 0.9 * len(page.words)
+    for w in with_xs:
+        assert len(w.xs) == len(w.text) + 1 and list(w.xs) == sorted(w.xs)
+        assert w.x0 - 0.5 <= w.xs[0] and w.xs[-1] <= w.x1 + 0.5
     text = ocr_doc.text
     assert truth["invoice_number"] in text
     assert re.sub(r"\D", "", truth["grand_total"]) in re.sub(r"\D", "", text)
