@@ -37,6 +37,7 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(re.findall(r"[^\W_]+", bare if re.search(r"[^\W_]", bare) else text))
 
 
+@lru_cache(maxsize=500000)
 def _tok_eq(printed: str, label: str) -> float:
     """1 for the same word; 0.9 when the printed word is a compound made with the label word
     ("Rechnungsdatum" ~ "datum", "Bruttosumme" ~ "brutto"; not "Verkäufer" ~ "Käufer"); else 0."""
