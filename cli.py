@@ -155,5 +155,134 @@ def eval_cmd(inputs, schema_spec, gold, out, model_path, fields, report, limit, 
         write_json(report, rep)
 
 
+
+# --- review: the rejection queue (logic in extractors/review.py, review_html.py) -------------
+@main.group("review")
+def review_grp():
+    """Work the rejection queue of an extraction folder OUT.
+
+    \b
+    extract review list OUT [--json]                pending items
+    extract review show OUT ID                      record, evidence, why it was rejected
+    extract review fix OUT ID field=value ...       set fields (validated at once)
+    extract review accept OUT ID... | --all         re-validate, append to records
+    extract review discard OUT ID --reason TEXT     archive as unusable (never deleted)
+    extract review html OUT                         offline pages: queue + one per document
+    """
+
+
+_OUT = click.argument("out", type=click.Path(path_type=Path))
+_SCHEMA = click.option("--schema", "schema_spec", default=None,
+                       help="Schema name or file.py[:Model] (default: the one the item was "
+                            "extracted with).")
+
+
+def _review_call(fn, *args, **kwargs):
+    from extractors.review import ReviewError
+    try:
+        return fn(*args, **kwargs)
+    except (ReviewError, ExtractError) as exc:
+        _fail(str(exc))
+
+
+@review_grp.command("list")
+@_OUT
+@click.option("--json", "as_json", is_flag=True, help="JSON array (id, source_file, reasons, ...).")
+def review_list_cmd(out, as_json):
+    """Pending items: id, reason, fields at fault, source file."""
+    from extractors import review
+    from extractors.review_html import summary_json
+    items = _review_call(review.list_items, out)
+    click.echo(summary_json(items) if as_json else review.format_list(items))
+
+
+@review_grp.command("show")
+@_OUT
+@click.argument("item_id")
+@_SCHEMA
+def review_show_cmd(out, item_id, schema_spec):
+    """The item's record, evidence per field and why it was rejected."""
+    from extractors import review
+    item = _review_call(review.get_item, out, item_id)
+    try:
+        schema = review.schema_of(item, schema_spec)
+    except ExtractError:
+        schema = None
+    click.echo(review.format_show(item, schema))
+
+
+@review_grp.command("fix")
+@_OUT
+@click.argument("item_id")
+@click.argument("assignments", nargs=-1, required=True)
+@_SCHEMA
+@click.option("--reviewer", default=None, help="Name recorded with the change (default: login).")
+def review_fix_cmd(out, item_id, assignments, schema_spec, reviewer):
+    """Set fields: field=value ... (dates YYYY-MM-DD, amounts as printed, empty = none)."""
+    from extractors import review
+    pairs = _review_call(review.parse_assignments, list(assignments))
+    item, problems = _review_call(review.fix, out, item_id, pairs, schema_spec=schema_spec,
+                                  reviewer=reviewer)
+    for k in pairs:
+        click.echo(f"{item.id}: {k} = {item.values.get(k)}")
+    if problems:
+        click.echo("still not valid: " + "; ".join(f"{k}: {', '.join(v)}"
+                                                   for k, v in problems.items()))
+    else:
+        click.echo(f"valid: accept with  extract review accept {out} {item.id}")
+
+
+@review_grp.command("accept")
+@_OUT
+@click.argument("item_ids", nargs=-1)
+@click.option("--all", "all_items", is_flag=True, help="Accept every pending item that is valid.")
+@click.option("--reviewer", default=None, help="Recorded as `reviewer` (default: login name).")
+@_SCHEMA
+@click.option("--no-learn", is_flag=True, help="Do not learn label hints from these items.")
+def review_accept_cmd(out, item_ids, all_items, reviewer, schema_spec, no_learn):
+    """Re-validate and append to records.parquet/csv (review_status corrected|approved)."""
+    from extractors import review
+    if all_items == bool(item_ids):
+        _fail("give item ids or --all (not both)")
+    res = _review_call(review.accept, out, list(item_ids), all_items=all_items,
+                       reviewer=reviewer, schema_spec=schema_spec, learn=not no_learn)
+    for i in res.recovered:
+        click.echo(f"{i}: finished an interrupted accept")
+    for w in res.warnings:
+        click.echo(f"warning: {w}", err=True)
+    for i, status in res.accepted:
+        click.echo(f"{i}: accepted ({status})")
+    for i, why in res.failed:
+        click.echo(f"{i}: not accepted: {why}", err=True)
+    click.echo(f"accepted {len(res.accepted)}, not accepted {len(res.failed)}; "
+               f"records: {out / 'records.parquet'}")
+    if res.failed and not all_items:
+        sys.exit(1)
+
+
+@review_grp.command("discard")
+@_OUT
+@click.argument("item_id")
+@click.option("--reason", required=True, help="Why the document is unusable.")
+@click.option("--reviewer", default=None, help="Recorded with the discard (default: login).")
+def review_discard_cmd(out, item_id, reason, reviewer):
+    """Take an item out of the queue as unusable; archived under rejected/discarded/."""
+    from extractors import review
+    dest = _review_call(review.discard, out, item_id, reason, reviewer=reviewer)
+    click.echo(f"discarded: archived as {dest}")
+
+
+@review_grp.command("html")
+@_OUT
+@click.option("--dest", type=click.Path(path_type=Path), default=None,
+              help="Folder for the pages (default: OUT/review).")
+def review_html_cmd(out, dest):
+    """Offline HTML: the queue (index.html) and one page per document with boxes on values."""
+    from extractors import review, review_html
+    items = _review_call(review.list_items, out)
+    index = _review_call(review_html.build, out, dest, items)
+    click.echo(f"{len(items)} items: {index}")
+
+
 if __name__ == "__main__":
     main()

@@ -1,20 +1,28 @@
-"""Learning from reviewers: corrected or approved records -> gold labels + label hints.
+"""Learning from reviewers: accepted records -> gold labels + hints for documents like them.
 
-Every record a reviewer accepts teaches two things:
+Every record a reviewer accepts (`extract review accept`) teaches:
 
-- a gold label (OUT/gold.jsonl, one JSON object per document with a `file` column), usable
-  with `extract eval --gold OUT/gold.jsonl`;
-- a hint for documents like it (OUT/learned.json): for each field, the labels printed next to
-  the value the reviewer confirmed ("Invoice #", "Contract / Revision"), and the labels printed
-  next to a wrong value the reviewer replaced ("Order #"). The hint is keyed by a fingerprint of
-  the document's layout: the set of words printed on its first page (an issuer's template prints
-  the same words on every document: its name, address, column headers, fine print).
+- a gold label: OUT/gold.jsonl, one JSON object per document with a `file` column, usable as
+  `extract eval ... --gold OUT/gold.jsonl`;
+- hints for documents like it, in OUT/learned.json, learned only where the extractor (with the
+  hints it already had) did NOT pick the reviewer's value, and only from where that value is
+  printed in the document (a value that is not printed teaches nothing):
+  - `labels`: the labels printed next to the value ("Booking code:", "Contract / Revision")
+    that make the ranking pick it in this document when they lead the field's labels (a label
+    that would pick another value here, e.g. a column header over many values, is not kept);
+  - `not_labels`: labels taught earlier that pick a wrong value in this document;
+  - `avoid`: labels printed next to the wrong value ("Order #"); the schema labels matching
+    them are dropped for documents like this one, if that makes the ranking right here;
+  - `where`: the page and place (relative to the page size) the value is printed at.
 
-When a later document's fingerprint is close to one or more learned examples (Jaccard
-similarity >= MIN_SIMILARITY; the nearest MAX_NEIGHBOURS count), `apply_hints` puts the labels
-they taught first in the field's label list and drops the schema labels that only matched the
-replaced wrong values. Nothing here knows any issuer, layout or language: the labels come from the
-documents and the reviewers.
+A hint is keyed by the document's fingerprint: the set of words printed on its first page (a
+template prints the same words on every document: the issuer's name and address, headings,
+column headers, fine print). A later document uses the examples whose fingerprint is close
+(Jaccard >= MIN_SIMILARITY; the nearest MAX_NEIGHBOURS): `apply_hints` gives each field the
+labels they taught (weighted by similarity; labels they disproved and schema labels they
+avoided are left out), and `rerank` adds POSITION_BONUS to the score of an option printed where
+their values were. The Extractor calls both when OUT has a learned.json. Nothing here knows an
+issuer, a layout or a language: the labels and places come from the documents and reviewers.
 """
 from __future__ import annotations
 
@@ -37,9 +45,7 @@ GOLD_NAME = "gold.jsonl"
 MIN_SIMILARITY = 0.4      # Jaccard of first-page word sets; same template ~0.5-0.9, others < 0.3
 MAX_NEIGHBOURS = 5
 MAX_WORDS = 600
-LEARNED_FIRST = False
-MIN_SUPPORT = 0.0        # summed similarity a learned label or avoid needs to apply
-USE_AVOID = True
+LEARNED_FIRST = True     # learned labels before the schema's (measured: bench/corrections.py)
 LEARNABLE = ("date", "money", "number", "id", "text", "currency")
 WORD = re.compile(r"[^\W\d_]{3,}")
 
@@ -68,8 +74,18 @@ class HintStore:
     def add(self, example: dict) -> None:
         self.examples = [e for e in self.examples if e.get("doc_sha256") != example["doc_sha256"]]
         self.examples.append(example)
+        self._near = {}
 
     def neighbours(self, doc: Document) -> list[tuple[float, dict]]:
+        """The learned examples of documents like this one (most similar first)."""
+        cache = self.__dict__.setdefault("_near", {})
+        key = (doc.sha256, id(doc))
+        if key not in cache:
+            cache.clear()
+            cache[key] = self._neighbours(doc)
+        return cache[key]
+
+    def _neighbours(self, doc: Document) -> list[tuple[float, dict]]:
         fp = set(fingerprint(doc))
         scored = [(similarity(fp, set(e.get("fingerprint", ()))), e) for e in self.examples
                   if e.get("doc_sha256") != doc.sha256]
@@ -131,18 +147,23 @@ def _labels_of(hits: list[Candidate]) -> list[str]:
 
 
 def _order(learned: list[str], schema_labels: list[str]) -> list[str]:
-    """A field's labels with learned ones: after the schema's own (LEARNED_FIRST False: they
-    decide where the schema's labels find nothing, never override a printed schema label),
-    or before them."""
+    """A field's labels with the learned ones: before the schema's own (LEARNED_FIRST), or
+    after them (they then decide only where the schema's labels find nothing)."""
     return learned + schema_labels if LEARNED_FIRST else schema_labels + learned
 
 
 def _picks(spec: FieldSpec, labels: list[str], cands: list[Candidate], siblings, all_labels,
-           value) -> bool:
-    """Would the ranking, with these labels for the field, put `value` first?"""
+           value, placed: bool = False) -> bool:
+    """Would the ranking, with these labels for the field, put `value` first? `placed`: with
+    the position bonus the value gets once its place is learned."""
     trial = dataclasses.replace(spec, labels=labels)
-    top = rank(trial, cands, siblings, 1, tuple(all_labels) + tuple(labels))
-    return bool(top) and same(spec, value, top[0].value)
+    top = rank(trial, cands, siblings, 5 if placed else 1, tuple(all_labels) + tuple(labels))
+    if not top:
+        return False
+    if placed:
+        top = sorted(top, key=lambda c: -(c.score + (POSITION_BONUS if same(spec, value, c.value)
+                                                    else 0.0)))
+    return same(spec, value, top[0].value)
 
 
 def _present(label: str, cands: list[Candidate]) -> bool:
@@ -179,8 +200,8 @@ def learn_example(doc: Document, specs: list[FieldSpec], schema: str, values: di
             continue
         siblings = [s for name, s in current.items() if name != spec.name]
 
-        def picks(labels):
-            return _picks(spec, labels, mine, siblings, all_labels, value)
+        def picks(labels, placed=False):
+            return _picks(spec, labels, mine, siblings, all_labels, value, placed)
         if picks(current[spec.name].labels):
             continue          # the labels it has already pick this value: nothing to learn
         entry["where"] = [_where(doc, c) for c in hits[:3]]
@@ -202,7 +223,8 @@ def learn_example(doc: Document, specs: list[FieldSpec], schema: str, values: di
                  if lab not in good]
         keep = [lab for lab in spec.labels
                 if not any(label_match(w, (lab,)) >= 0.55 for w in wrong)]
-        if wrong and len(keep) < len(spec.labels) and picks(_order(good, keep)):
+        if wrong and len(keep) < len(spec.labels) and \
+                (picks(_order(good, keep)) or picks(_order(good, keep), placed=True)):
             entry["avoid"] = list(dict.fromkeys(wrong))
     return {"schema": schema, "doc_sha256": doc.sha256, "source_file": source_file or doc.source,
             "fingerprint": fingerprint(doc), "fields": fields,
@@ -212,17 +234,12 @@ def learn_example(doc: Document, specs: list[FieldSpec], schema: str, values: di
 def _where(doc: Document, c: Candidate) -> dict:
     """A value's place: evidence plus its box relative to the page size (0..1)."""
     ev = c.evidence()
-    ev["left"], ev["above"] = _squash(c.label_left), _squash(c.label_above)
     page = doc.pages[c.page - 1] if 0 < c.page <= len(doc.pages) else None
     if page is not None and page.width and page.height:
         x0, top, x1, bottom = c.bbox
         ev["rel"] = [round(x0 / page.width, 4), round(top / page.height, 4),
                      round(x1 / page.width, 4), round(bottom / page.height, 4)]
     return ev
-
-
-def _squash(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 POSITION_BONUS = 0.5      # score added to an option printed where the learned values were
@@ -257,17 +274,19 @@ def position_scores(spec: FieldSpec, options: list[Candidate], doc: Document,
     return out
 
 
-def rerank(spec: FieldSpec, options: list[Candidate], doc: Document, store: HintStore | None,
-           top_k: int) -> list[Candidate]:
-    """Options (ranked with a wider cut) with the position bonus added; the best top_k."""
+def rerank(spec: FieldSpec, options: list[Candidate], doc: Document, store: HintStore | None
+           ) -> list[Candidate]:
+    """The ranked options of a field, with POSITION_BONUS added to the score of an option
+    printed where reviewers' corrected values were printed in documents like this one
+    (in proportion to how many and how similar); best first."""
     pos = position_scores(spec, options, doc, store)
     if not any(pos):
-        return options[:top_k]
+        return options
     best = max(pos)
     for c, p in zip(options, pos):
         if p > 0:
             c.score = round(c.score + POSITION_BONUS * p / best, 4)
-    return sorted(options, key=lambda c: -c.score)[:top_k]
+    return sorted(options, key=lambda c: -c.score)
 
 
 def _learned_labels(store: HintStore, doc: Document) -> dict[str, list[str]]:
@@ -314,9 +333,8 @@ def apply_hints(specs: list[FieldSpec], doc: Document, store: HintStore | None
         if not weights and not avoid:
             out.append(spec)
             continue
-        learned = sorted((lab for lab in weights if weights[lab] > MIN_SUPPORT),
+        learned = sorted((lab for lab in weights if weights[lab] > 0),
                          key=lambda lab: -weights[lab])
-        avoid = {a: w for a, w in avoid.items() if w > MIN_SUPPORT and USE_AVOID}
         # a schema label goes when it matches a label next to replaced values better than any
         # label next to confirmed values (and the replaced ones weigh more)
         kept = []

@@ -139,6 +139,9 @@ class Extractor:
             if spec.kind == "text":   # one printed name answers one field (seller, then buyer)
                 pool = [c for c in pool if str(c.value).casefold() not in taken]
             options = rank(spec, pool, siblings, self.top_k, all_labels)
+            if self.hints is not None:   # issue 6: where reviewers' values were printed
+                from .learn import rerank
+                options = rerank(spec, options, doc, self.hints)
             for o in options:
                 o._kind = spec.kind
             opts_by_field[spec.name] = options
