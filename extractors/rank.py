@@ -51,6 +51,19 @@ def _tok_eq(printed: str, label: str) -> float:
     return 0.0
 
 
+# words after a label that do not qualify it: numbers and ids printed between the label and the
+# value ("Invoice No. 4711 dated", "Rechnung Nr. 471102 vom"), and the words that introduce a value
+NOT_QUALIFIERS = frozenset(
+    "no nr nro num number n° numero nummer of from dated vom von am on at du le del de dd "
+    "the des der die das la les".split())
+
+
+def _qualifiers(trailing: tuple[str, ...]) -> int:
+    """How many of the words printed between a matched label and its value qualify the label
+    ("Rechnung gemäß Bestellung vom": 2; "Rechnung Nr. 471102 vom": 0)."""
+    return sum(1 for t in trailing if t not in NOT_QUALIFIERS and not any(ch.isdigit() for ch in t))
+
+
 @lru_cache(maxsize=200000)
 def label_match(label_text: str, labels: tuple[str, ...]) -> float:
     """How well printed label text matches a field's labels, in [0, 1]: a full match counts
@@ -79,7 +92,7 @@ def _label_match(label_text: str, labels: tuple[str, ...]) -> float:
         for i in range(n - len(lt) + 1):
             q = min(_tok_eq(toks[i + j], lt[j]) for j in range(len(lt)))
             if q and q >= phrase:
-                phrase, trail = q, n - (i + len(lt))
+                phrase, trail = q, _qualifiers(toks[i + len(lt):])
         if phrase:
             s = (0.5 + 0.1 * min(len(lt), 3) + 0.25 * coverage + (0.1 if not trail else 0.0)) * phrase
             if trail >= 2:   # "Gesamtbetrag der Zuschläge", "Total of discounts": qualified
@@ -89,6 +102,10 @@ def _label_match(label_text: str, labels: tuple[str, ...]) -> float:
             if all(hits):
                 s = (0.45 + 0.1 * min(len(lt), 3) + 0.25 * coverage) * min(hits)
                 s += 0.1 if max(_tok_eq(toks[-1], w) for w in lt) else 0.0
+                at = [i for i, t in enumerate(toks) if any(_tok_eq(t, w) for w in lt)]
+                if _qualifiers(tuple(t for t in toks[at[0]:at[-1] + 1]
+                                     if not any(_tok_eq(t, w) for w in lt))) >= 2:
+                    s *= 0.75   # "Rechnung gemäß Bestellung vom": the order's date, not the invoice's
             else:
                 s = 0.3 * sum(1 for h in hits if h) / len(lt) if len(lt) > 1 else 0.0
         best = max(best, s * (1.0 - 0.015 * min(rank_i, 10)))

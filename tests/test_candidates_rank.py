@@ -47,3 +47,15 @@ def test_date_range_goes_to_start_and_end(tmp_path):
     top = _top(read_document(p), REGISTRY["utility_bill"])
     assert top["period_start"].value == dt.date(2025, 2, 1)
     assert top["period_end"].value == dt.date(2025, 2, 28)
+
+
+def test_words_between_a_label_and_its_value_that_qualify_it_weaken_the_match():
+    """"Rechnung gemäß Bestellung vom" dates the order; "Handelsrechnung Nr. 471102 vom" the
+    invoice: a number and its "Nr." between label and value do not qualify the label."""
+    from extractors.rank import label_match
+    labels = ("invoice date", "rechnungsdatum", "rechnung vom")
+    order = label_match("Rechnung gemäß Bestellung vom", labels)
+    invoice = label_match("Handelsrechnung Nr. 471102 vom", labels)
+    assert invoice > order
+    assert label_match("Invoice No. 4711 dated", ("invoice",)) > \
+        label_match("Invoice discount terms", ("invoice",))
