@@ -22,6 +22,10 @@ DATE_RES = [
     re.compile(rf"(?<![\w])\d{{1,2}}\.?[ -]?{MONTHS}[ ,-]?\s?(?:\d{{4}}|\d{{2}})(?!\d)", re.I),
     re.compile(rf"(?<![\w]){MONTHS} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}(?!\d)", re.I),
 ]
+# two numeric dates printed as one word, "02/11/20-02/17/20" (the date patterns above refuse a
+# date touching a hyphen, which is how "1-2-2020-3" is not read as dates)
+DATE_PAIR_RE = re.compile(r"(?<![\d/.\-])(\d{1,2}([./])\d{1,2}\2(?:\d{4}|\d{2}))[-–](\d{1,2}\2\d{1,2}\2"
+                          r"(?:\d{4}|\d{2}))(?![\d/.\-])")
 MONEY_RE = re.compile(
     r"(?<![\w.,/\-])(?:[$€£] ?|(?:USD|EUR|GBP|CHF) )?-?\(?\d{1,3}(?:[,.' ]\d{3})*(?:[.,]\d{2})?\)?"
     r"(?: ?[€$£]| (?:EUR|USD|GBP|CHF))?(?![\w]|[.,]\d)")
@@ -213,6 +217,13 @@ def _date_candidates(doc: Document, dayfirst: bool) -> list[Candidate]:
     for page in doc.pages:
         idx = PageIndex(page)
         taken = []
+        for m in DATE_PAIR_RE.finditer(page.text):
+            for g in (1, 3):
+                value = parse_date(m.group(g), dayfirst=dayfirst)
+                c = _make(page, idx, m.start(g), m.end(g), value, m.group(g)) if value else None
+                if c:
+                    taken.append((m.start(g), m.end(g)))
+                    out.append(c)
         for rx in DATE_RES:
             for m in rx.finditer(page.text):
                 if any(m.start() < e and s < m.end() for s, e in taken):

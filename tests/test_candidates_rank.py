@@ -59,3 +59,15 @@ def test_words_between_a_label_and_its_value_that_qualify_it_weaken_the_match():
     assert invoice > order
     assert label_match("Invoice No. 4711 dated", ("invoice",)) > \
         label_match("Invoice discount terms", ("invoice",))
+
+
+def test_two_dates_printed_as_one_word_are_a_range(tmp_path):
+    """"02/11/20-02/17/20" under "Schedule Dates": both dates are candidates, marked as a range."""
+    from extractors.candidates import _date_candidates
+    from extractors.read import read_document
+    f = tmp_path / "d.txt"
+    f.write_text("Schedule Dates\n02/11/20-02/17/20   Last Modified   01/21/20\nPart 1-2-2020-3\n")
+    doc = read_document(f)
+    got = {c.text: c.flags for c in _date_candidates(doc, dayfirst=False)}
+    assert "range_start" in got["02/11/20"] and "range_end" in got["02/17/20"]
+    assert set(got) == {"02/11/20", "02/17/20", "01/21/20"}
