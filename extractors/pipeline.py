@@ -56,39 +56,48 @@ class Extraction:
     options: dict = field(default_factory=dict)   # field -> ranked Candidates offered
 
 
-def repair_by_rules(model, ex: Extraction, kinds=("money", "date"), per_field: int = 3,
-                    limit: int = 400) -> bool:
-    """A record that breaks a business rule ("net + tax != total") gets the best-scoring
-    combination of the other offered values (top few per money/date field) that passes
-    validation; True when one was found. Every value still comes from the document; the
-    confidence of a changed field is its option's rank score."""
+def repair_by_rules(model, ex: Extraction, kinds=("money", "date"),
+                    widths: tuple[int, ...] = (12, 12, 4), limit: int = 20000) -> bool:
+    """A record that breaks a business rule ("net + tax != total") takes, among the other values
+    printed in the document (the ranked options of its money/date fields), the change that passes
+    validation and costs the least label score: one field changed first (any of its first 12
+    options), then two (12 each), then three (4 each). True when one was found. Every value still
+    comes from the document; the confidence of a changed field is its option's rank score."""
     import itertools
     from pydantic import ValidationError
     names = [n for n, opts in ex.options.items()
              if opts and getattr(opts[0], "_kind", None) in kinds]
-    choices = []
-    for n in names:
-        # only other printed values: dropping a printed value would hide the inconsistency
-        choices.append([(o.score, o) for o in ex.options[n][:per_field]])
-    combos = sorted(itertools.product(*choices), key=lambda c: -sum(s for s, _ in c))
-    for combo in combos[:limit]:
-        values = dict(ex.values)
-        for n, (_, o) in zip(names, combo):
-            values[n] = o.value
-        if values == ex.values:
-            continue
-        try:
-            model.model_validate(values)
-        except ValidationError:
-            continue
-        for n, (score, o) in zip(names, combo):
-            if values[n] != ex.values.get(n):
-                ex.values[n] = values[n]
+
+    def score_of(n):
+        cur = [o.score for o in ex.options[n] if o.value == ex.values.get(n)]
+        return cur[0] if cur else 0.0
+    for k, width in enumerate(widths, start=1):
+        trials = []
+        for group in itertools.combinations(names, k):
+            alts = [[o for o in ex.options[n][:width] if o.value != ex.values.get(n)]
+                    for n in group]
+            for combo in itertools.product(*alts):
+                cost = sum(score_of(n) - o.score for n, o in zip(group, combo))
+                trials.append((cost, group, combo))
+        trials.sort(key=lambda t: t[0])
+        for cost, group, combo in trials[:limit]:
+            values = dict(ex.values)
+            for n, o in zip(group, combo):
+                values[n] = o.value
+            try:
+                model.model_validate(values)
+            except ValidationError:
+                continue
+            for n, o in zip(group, combo):
+                ex.values[n] = o.value
                 ex.evidence[n] = o.evidence()
-                ex.confidence[n] = round(max(min(score, 1.0), 0.0), 4)
+                ex.confidence[n] = round(max(min(o.score, 1.0), 0.0), 4)
                 ex.raw_output.setdefault(n, {})["repaired"] = o.text
-        return True
+            return True
     return False
+
+
+REPAIR_OPTIONS = 12   # ranked options kept per field for repair_by_rules
 
 
 class Extractor:
@@ -138,13 +147,15 @@ class Extractor:
             pool = cands[spec.name]
             if spec.kind == "text":   # one printed name answers one field (seller, then buyer)
                 pool = [c for c in pool if str(c.value).casefold() not in taken]
-            options = rank(spec, pool, siblings, self.top_k, all_labels)
+            # more options than the model sees: business rules may choose among them
+            wide = rank(spec, pool, siblings, max(self.top_k, REPAIR_OPTIONS), all_labels)
             if self.hints is not None:   # issue 6: where reviewers' values were printed
                 from .learn import rerank
-                options = rerank(spec, options, doc, self.hints)
-            for o in options:
+                wide = rerank(spec, wide, doc, self.hints)
+            for o in wide:
                 o._kind = spec.kind
-            opts_by_field[spec.name] = options
+            options = wide[:self.top_k]
+            opts_by_field[spec.name] = wide
             ch = choose_field(self.backend, spec, options)
             raw[spec.name] = {"options": [o.text for o in options],
                               "probs": [round(p, 4) for p in ch.probs],
