@@ -20,7 +20,7 @@ ORG_SUFFIX = re.compile(
     r"clinic|insurance|utilities|energy|power|water|gas|electric|bank)\b\.?", re.I)
 ADDRESS_LIKE = re.compile(
     r"^\d+\s+\w+|(?<!\()\b\d{5}(-\d{4})?\b(?!\))|\b(street|st\.|road|rd\.|avenue|ave\.?|drive|dr\.|blvd|lane|"
-    r"suite|floor|straße|strasse|str\.|weg|platz|rue|allee|p\.?o\.? box)\b|@|www\.|https?:|"
+    r"suite|floor|straße|strasse|str\.|weg|platz|rue|allee|p\.?o\.? box)\b|@|www\.|https?:|\bc/o\b|"
     r"\(\d{3}\)|\+\d", re.I)
 FORM_WORDS = re.compile(
     r"(\b(name|date|no\.?|number|id|code|address|phone|tel|fax|e-?mail|total|amount|charges?|"
@@ -212,6 +212,10 @@ def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> f
             p -= 0.25   # "Agency   FlexPoint Media": one title-case word before a value is a label
         if len(words) > 10 or c.text.endswith("."):
             p -= 0.1
+        # "Contract 281067 / Revision 1": another field's label with its value, not a name
+        head = re.match(r"([^\W\d_]+)\s+#?\d", c.text)
+        if head and all_labels and label_match(head.group(1), all_labels) >= 0.9:
+            p -= 0.4
         # a cell that itself reads like a field label is a header, not a value
         if any(_is_label_cell(c.text, lab) for lab in spec.labels) or \
                 re.search(r"(#|:|\bdate\b|\bno\.?$|\bcode\b|\bnumber\b)", c.text, re.I):

@@ -71,3 +71,20 @@ def test_two_dates_printed_as_one_word_are_a_range(tmp_path):
     got = {c.text: c.flags for c in _date_candidates(doc, dayfirst=False)}
     assert "range_start" in got["02/11/20"] and "range_end" in got["02/17/20"]
     assert set(got) == {"02/11/20", "02/17/20", "01/21/20"}
+
+
+def test_a_name_field_passes_over_another_fields_label_with_its_value_and_care_of_lines():
+    from extractors.candidates import Candidate
+    from extractors.fields import FieldSpec
+    from extractors.rank import rank
+    spec = FieldSpec("advertiser", "text", labels=["advertiser", "client"])
+    other = FieldSpec("contract_num", "id", labels=["contract #", "contract"])
+
+    def cand(text, left="", above=""):
+        return Candidate(text, text, 1, 0, len(text), (0, 0, 1, 1), line=text,
+                         label_left=left, label_above=above)
+    cands = [cand("Contract 281067 / Revision 1", left="Advertiser"),
+             cand("c/o WMSN", above="Remit to Advertiser"),
+             cand("Dan Lipinski for Congress", above="Advertiser")]
+    top = rank(spec, cands, [other], 3, tuple(spec.labels + other.labels))
+    assert top[0].text == "Dan Lipinski for Congress"
