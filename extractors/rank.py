@@ -26,6 +26,8 @@ FORM_WORDS = re.compile(
     r"(\b(name|date|no\.?|number|id|code|address|phone|tel|fax|e-?mail|total|amount|charges?|"
     r"balance|npi|signature|information|info|plan|account|sex|relationship|description|qty|"
     r"quantity|price|rate|units|ref|period|from|to)\b|#|:$)", re.I)
+CURRENCY_MARK = re.compile(r"[$€£¥]|\b(?:USD|EUR|GBP|CHF)\b")
+CURRENCY_AMOUNT = re.compile(r"[$€£¥]\s?-?\(?\d|\d\s?[€$£¥]|\b(?:USD|EUR|GBP|CHF)\s?-?\d|\d\s?(?:USD|EUR|GBP|CHF)\b")
 START_NAME = re.compile(r"(^|_)(from|start|begin|first)($|_)")
 END_NAME = re.compile(r"(^|_)(to|end|through|thru|last|until)($|_)")
 
@@ -222,7 +224,13 @@ def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> f
             p -= 0.4
         return p
     if spec.kind in ("money", "number"):
-        return 0.05 if c.label_left else 0.0
+        p = 0.05 if c.label_left else 0.0
+        # "Totals   17.70   $4,025.00": in a row that prints amounts with a currency sign, a
+        # bare number is a count or a rating, not the money
+        if spec.kind == "money" and not CURRENCY_MARK.search(c.text) and \
+                CURRENCY_AMOUNT.search(c.line):
+            p -= 0.15
+        return p
     if spec.kind == "id":
         return 0.03 if re.search(r"[A-Za-z]", c.text) is None else 0.0
     return 0.0

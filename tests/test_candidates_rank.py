@@ -88,3 +88,15 @@ def test_a_name_field_passes_over_another_fields_label_with_its_value_and_care_o
              cand("Dan Lipinski for Congress", above="Advertiser")]
     top = rank(spec, cands, [other], 3, tuple(spec.labels + other.labels))
     assert top[0].text == "Dan Lipinski for Congress"
+
+
+def test_a_bare_number_in_a_row_of_currency_amounts_is_not_the_money():
+    from extractors.candidates import Candidate
+    from extractors.fields import FieldSpec
+    from extractors.rank import rank
+    spec = FieldSpec("gross_amount", "money", labels=["gross amount", "total"])
+    line = "Totals   17.70   $4,025.00"
+    cands = [Candidate(v, t, 1, 0, 1, (0, 0, 1, 1), line=line, label_left=l, label_above=a)
+             for v, t, l, a in ((17.70, "17.70", "Totals", ""),
+                                (4025.00, "$4,025.00", "", "Gross Amount"))]
+    assert rank(spec, cands, [], 2)[0].text == "$4,025.00"
