@@ -214,6 +214,10 @@ def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> f
             p -= 0.25   # "Agency   FlexPoint Media": one title-case word before a value is a label
         if len(words) > 10 or c.text.endswith("."):
             p -= 0.1
+        # under "Advertiser Code" or after "Customer No.": the code, not the name
+        lab = c.label_left or c.label_above
+        if lab and re.search(r"(\b(code|no\.?|nr\.?|number|id|ref)|#)\s*:?\s*$", lab, re.I):
+            p -= 0.3
         # "Contract 281067 / Revision 1": another field's label with its value, not a name
         head = re.match(r"([^\W\d_]+)\s+#?\d", c.text)
         if head and all_labels and label_match(head.group(1), all_labels) >= 0.9:

@@ -100,3 +100,13 @@ def test_a_bare_number_in_a_row_of_currency_amounts_is_not_the_money():
              for v, t, l, a in ((17.70, "17.70", "Totals", ""),
                                 (4025.00, "$4,025.00", "", "Gross Amount"))]
     assert rank(spec, cands, [], 2)[0].text == "$4,025.00"
+
+
+def test_a_name_is_not_the_value_under_a_code_or_number_label():
+    from extractors.candidates import Candidate
+    from extractors.fields import FieldSpec
+    from extractors.rank import rank
+    spec = FieldSpec("advertiser", "text", labels=["advertiser"])
+    cands = [Candidate(t, t, 1, 0, 1, (0, 0, 1, 1), line=t, label_above=a)
+             for t, a in (("Product 1/2", "Advertiser Code"), ("Bernie 2020", "Advertiser Name"))]
+    assert rank(spec, cands, [], 2)[0].text == "Bernie 2020"
