@@ -108,5 +108,5 @@ def test_a_name_is_not_the_value_under_a_code_or_number_label():
     from extractors.rank import rank
     spec = FieldSpec("advertiser", "text", labels=["advertiser"])
     cands = [Candidate(t, t, 1, 0, 1, (0, 0, 1, 1), line=t, label_above=a)
-             for t, a in (("Product 1/2", "Advertiser Code"), ("Bernie 2020", "Advertiser Name"))]
-    assert rank(spec, cands, [], 2)[0].text == "Bernie 2020"
+             for t, a in (("Product 1/2", "Advertiser Code"), ("Vote Vets", "Advertiser Name"))]
+    assert rank(spec, cands, [], 2)[0].text == "Vote Vets"
