@@ -31,15 +31,22 @@ from .read import Page, Word, layout_words
 OCR_MODES = ("auto", "always", "never")
 DPI = 200                    # render resolution; PP-OCR reads 8-12 pt print well from here
 MAX_SIDE_PX = 4000          # never render a page larger than this (memory)
+NATIVE = True               # a scan is rendered at its image's own resolution (no resampling)
+MIN_SIDE_PX = 2000          # ... but with its long side at least this long
 DET_SIDE = 1280             # text lines are found on the page scaled to this side (speed)
 REOCR_SCAN_LAYERS = True    # auto: a scan's invisible OCR layer is read again (measured better)
 FEW_WORDS = 12               # a page with fewer words is checked for a page-sized image
 IMAGE_COVER = 0.5            # ... and OCR'd when images cover this share of it
 MISSED_SPACE = 0.18         # a gap this share of the line height after punctuation is a space
 BOX_SHRINK = 0.74           # OCR line boxes are padded; this brings them to glyph height
+ROW_TOLERANCE = 0.5         # detected lines whose middles are this share of a height apart: a row
+ROW_OVERLAP = 0.3           # ... unless they overlap by this share of a height (stacked rows)
+ROW_STRIDE = 10000.0        # rows are laid out this far apart (grouping is done by then)
 IMPLAUSIBLE = 0.25          # share of implausible words that marks a bad OCR layer
 CID = re.compile(r"\(cid:\d+\)")
 CAMEL_OK = re.compile(r"(Mc|Mac|O')?[A-Z]?[a-z]+[A-Z][a-z]+|[a-z][A-Z][a-z]+")
+SLASH_DATE = r"\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2})"
+JOINED_RANGE = re.compile(rf"({SLASH_DATE})([-–—~])({SLASH_DATE})")
 VOWELS = set("aeiouyäöüéèàáíóúâêîôû")
 
 
@@ -136,6 +143,8 @@ def engine():
             "Det.model_path": one("det"), "Rec.model_path": one("rec"),
             "Cls.model_path": one("cls"),
             "Det.limit_type": "max", "Det.limit_side_len": DET_SIDE,
+            # recognition reads crops of the page as rendered (the default shrinks it to 2000)
+            "Global.max_side_len": MAX_SIDE_PX,
         })
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)
     return _ENGINE
@@ -164,6 +173,34 @@ def _image_cover(pdf_page) -> float:
         x0, y0, x1, y1 = obj.get_bounds()
         area += max(0.0, min(x1, w) - max(x0, 0)) * max(0.0, min(y1, h) - max(y0, 0))
     return min(area / max(w * h, 1.0), 1.0)
+
+
+def _render_scale(pdf_page) -> float:
+    """Pixels per point to render a page at: a scan at its images' own resolution, so their
+    pixels are neither resampled up nor thrown away (scans come at 150-300 dpi, often on pages
+    whose size in points is their size in pixels), but with the long side at least
+    MIN_SIDE_PX; anything else at DPI."""
+    if not NATIVE:
+        return DPI / 72
+    import pypdfium2.raw as pdfium_c
+    w, h = pdf_page.get_size()
+    native, cover = 0.0, 0.0
+    for obj in pdf_page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        x0, y0, x1, y1 = obj.get_bounds()
+        bw, bh = max(0.0, x1 - x0), max(0.0, y1 - y0)
+        if bw * bh < 0.2 * w * h:
+            continue
+        try:
+            meta = obj.get_metadata()
+            px = max(meta.width, meta.height)
+        except Exception:  # noqa: BLE001 - an image pdfium cannot read: not counted
+            continue
+        # the image may be placed turned by 90 degrees: compare long sides with long sides
+        native = max(native, px / max(bw, bh, 1.0))
+        cover += bw * bh
+    if not native or cover < IMAGE_COVER * w * h:
+        return DPI / 72
+    return max(native, MIN_SIDE_PX / max(w, h, 1.0))
 
 
 def _skew(lines) -> float:
@@ -195,6 +232,24 @@ def _split_missed_space(tok: str, glyphs: list, line_h: float) -> list[list]:
             cur = []
         cur.append(b)
     return parts + [cur]
+
+
+def _split_range(word: tuple[str, list, list]) -> list[tuple[str, list, list]]:
+    """A date range read as one word ("05/27/20-06/02/20": the recognizer drops the spaces
+    around a dash) -> the two dates and the dash, each with its share of the box."""
+    text, box, lefts = word
+    m = JOINED_RANGE.fullmatch(text)
+    if not m:
+        return [word]
+    (x0, y0), (x1, _), (_, y1) = box[0], box[1], box[2]
+    if len(lefts) != len(text) + 1:
+        lefts = [x0 + (x1 - x0) * i / len(text) for i in range(len(text) + 1)]
+    out = []
+    for g in (1, 2, 3):
+        a, b = m.span(g)
+        out.append((text[a:b], [[lefts[a], y0], [lefts[b], y0], [lefts[b], y1], [lefts[a], y1]],
+                    list(lefts[a:b + 1])))
+    return out
 
 
 def _line_words(line_box, line_text: str, chars) -> list[tuple[str, list, list]]:
@@ -238,12 +293,14 @@ def ocr_image(img, width_pt: float, height_pt: float) -> tuple[str, list[Word]]:
     angle = _skew(res.boxes)
     cos, sin = math.cos(-angle), math.sin(-angle)
     cx, cy = iw / 2, ih / 2
-    words, upright = [], []
+    frags = []     # per detected line: its words, as printed and on the deskewed page
     for line_box, line_text, chars in zip(res.boxes, res.txts, res.word_results):
         lb = line_box.tolist()
         line_mid = (min(p[1] for p in lb) + max(p[1] for p in lb)) / 2
         line_half = (max(p[1] for p in lb) - min(p[1] for p in lb)) / 2 * BOX_SHRINK
-        for text, box, lefts in _line_words(lb, line_text, chars):
+        words, upright = [], []
+        for text, box, lefts in (part for word in _line_words(lb, line_text, chars)
+                                  for part in _split_range(word)):
             xs, ys = [p[0] for p in box], [p[1] for p in box]
             # the word's own height is its characters' (a "." is short): use its line's, which
             # detection pads to about 1.36x the glyph height pdfplumber reports
@@ -262,10 +319,61 @@ def ocr_image(img, width_pt: float, height_pt: float) -> tuple[str, list[Word]]:
             upright.append(Word(w.text, (ux - hw) * sx + 0.1, (uy - hh) * sy,
                                 (ux + hw) * sx - 0.1, (uy + hh) * sy))
             words.append(w)
+        if words:
+            frags.append((words, upright))
+    # one page line per row of detected lines; layout_words then only orders and spaces them
+    words, upright = [], []
+    for ri, row in enumerate(_rows([u for _w, u in frags])):
+        hgt = sorted(frags[i][1][0].bottom - frags[i][1][0].top for i in row)[len(row) // 2]
+        for i in row:
+            for w, u in zip(*frags[i]):
+                u.top, u.bottom = ri * ROW_STRIDE, ri * ROW_STRIDE + hgt
+                words.append(w)
+                upright.append(u)
     real = {id(u): w for u, w in zip(upright, words)}
     text, laid = layout_words(upright)     # returns the same Word objects, with spans
     return text, [replace(real[id(u)], text=u.text, start=u.start, end=u.end, line=u.line)
                   for u in laid]
+
+
+def _rows(frags: list[list[Word]]) -> list[list[int]]:
+    """Detected lines (each a list of words on the deskewed page) -> rows of the page, top to
+    bottom, as lists of indices. A line joins the row whose middle is closest to its own,
+    within half the height of the smaller of the two, unless it would overlap one of the
+    row's lines: a tall line (a logo, a stamp) does not swallow the rows beside it, and the
+    rows of a tightly set form stay apart."""
+    geo = []
+    for i, ws in enumerate(frags):
+        top, bottom = min(w.top for w in ws), max(w.bottom for w in ws)
+        geo.append(((top + bottom) / 2, bottom - top, min(w.x0 for w in ws),
+                    max(w.x1 for w in ws), i))
+    geo.sort()
+    rows: list[dict] = []
+    for mid, hgt, x0, x1, i in geo:
+        best, best_d = None, None
+        for r in reversed(rows):
+            if r["mid"] < mid - 2 * max(hgt, r["hgt"]):
+                break
+            d = abs(mid - r["mid"])
+            if d > ROW_TOLERANCE * min(hgt, r["hgt"]) or (best_d is not None and d >= best_d):
+                continue
+            if any(min(x1, b) - max(x0, a) > ROW_OVERLAP * min(hgt, r["hgt"])
+                   for a, b in r["spans"]):
+                continue
+            best, best_d = r, d
+        if best is None:
+            rows.append({"mid": mid, "hgt": hgt, "spans": [(x0, x1)], "members": [i],
+                         "mids": [mid], "hgts": [hgt]})
+            continue
+        best["spans"].append((x0, x1))
+        best["members"].append(i)
+        best["mids"].append(mid)
+        best["hgts"].append(hgt)
+        best["mid"] = sorted(best["mids"])[len(best["mids"]) // 2]
+        best["hgt"] = sorted(best["hgts"])[len(best["hgts"]) // 2]
+        rows.sort(key=lambda r: r["mid"])
+    rows.sort(key=lambda r: r["mid"])
+    return [r["members"] for r in rows]
 
 
 def _ocr_pages(path: str, password: str | None, sure: list[int], maybe: list[int],
@@ -286,7 +394,8 @@ def _ocr_pages(path: str, password: str | None, sure: list[int], maybe: list[int
             w_pt, h_pt = sizes.get(n) or (pw, ph)
             if abs(w_pt / max(h_pt, 1) - pw / max(ph, 1)) > 0.05 * (pw / max(ph, 1)):
                 w_pt, h_pt = pw, ph       # the text layer's page box disagrees: trust the render
-            scale = min(DPI / 72, MAX_SIDE_PX / max(pw, ph, 1))   # a poster-sized page: fewer dpi
+            scale = _render_scale(page)
+            scale = min(scale, MAX_SIDE_PX / max(pw, ph, 1))   # a poster-sized page: fewer dpi
             import numpy as np
             bitmap = page.render(scale=scale, grayscale=False)
             img = np.ascontiguousarray(bitmap.to_numpy()[:, :, :3])   # BGR, as the engine takes
