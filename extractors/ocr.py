@@ -41,6 +41,7 @@ MISSED_SPACE = 0.18         # a gap this share of the line height after punctuat
 BOX_SHRINK = 0.74           # OCR line boxes are padded; this brings them to glyph height
 ROW_TOLERANCE = 0.5         # detected lines whose middles are this share of a height apart: a row
 ROW_OVERLAP = 0.3           # ... unless they overlap by this share of a height (stacked rows)
+ORIENT_LINES = 24           # the longest lines the orientation classifier reads per page
 ROW_STRIDE = 10000.0        # rows are laid out this far apart (grouping is done by then)
 IMPLAUSIBLE = 0.25          # share of implausible words that marks a bad OCR layer
 CID = re.compile(r"\(cid:\d+\)")
@@ -285,11 +286,19 @@ def _line_words(line_box, line_text: str, chars) -> list[tuple[str, list, list]]
 
 def ocr_image(img, width_pt: float, height_pt: float) -> tuple[str, list[Word]]:
     """OCR one page image (numpy BGR) -> (page text, words with spans), boxes in PDF points."""
-    res = engine()(img, return_word_box=True, return_single_char_box=True)
+    import numpy as np
+    res = _recognize(img)
     if res.txts is None or res.boxes is None:
         return "", []
+    oh, ow = img.shape[:2]
+    sx, sy = width_pt / ow, height_pt / oh
+    turns = _upright_turns(img, res.boxes)
+    if turns:       # a page scanned sideways or upside down: read it upright
+        img = np.ascontiguousarray(np.rot90(img, turns))
+        res = _recognize(img)
+        if res.txts is None or res.boxes is None:
+            return "", []
     ih, iw = img.shape[:2]
-    sx, sy = width_pt / iw, height_pt / ih
     angle = _skew(res.boxes)
     cos, sin = math.cos(-angle), math.sin(-angle)
     cx, cy = iw / 2, ih / 2
@@ -307,9 +316,16 @@ def ocr_image(img, width_pt: float, height_pt: float) -> tuple[str, list[Word]]:
             my = line_mid if abs((min(ys) + max(ys)) / 2 - line_mid) < line_half else \
                 (min(ys) + max(ys)) / 2
             hh = line_half
-            w = Word(text, min(xs) * sx, (my - hh) * sy, max(xs) * sx, (my + hh) * sy,
-                     xs=tuple(round(x * sx, 2) for x in lefts) if len(lefts) == len(text) + 1
-                     else ())
+            if turns:   # its box on the page as printed (sideways text: a tall box)
+                corners = [_unturn(x, y, turns, ow, oh) for x, y in
+                           ((min(xs), my - hh), (max(xs), my - hh), (max(xs), my + hh),
+                            (min(xs), my + hh))]
+                px, py = [c[0] for c in corners], [c[1] for c in corners]
+                w = Word(text, min(px) * sx, min(py) * sy, max(px) * sx, max(py) * sy)
+            else:
+                w = Word(text, min(xs) * sx, (my - hh) * sy, max(xs) * sx, (my + hh) * sy,
+                         xs=tuple(round(x * sx, 2) for x in lefts)
+                         if len(lefts) == len(text) + 1 else ())
             # the same word on a deskewed page: lines group by these positions
             mx, my = (min(xs) + max(xs)) / 2 - cx, my - cy
             ux, uy = cx + mx * cos - my * sin, cy + mx * sin + my * cos
@@ -334,6 +350,52 @@ def ocr_image(img, width_pt: float, height_pt: float) -> tuple[str, list[Word]]:
     text, laid = layout_words(upright)     # returns the same Word objects, with spans
     return text, [replace(real[id(u)], text=u.text, start=u.start, end=u.end, line=u.line)
                   for u in laid]
+
+
+def _recognize(img):
+    return engine()(img, use_det=True, use_cls=False, use_rec=True, return_word_box=True,
+                    return_single_char_box=True)
+
+
+def _upright_turns(img, boxes) -> int:
+    """Quarter turns (numpy's rot90, counter-clockwise) that bring a page's text upright: 0 for
+    most pages; 1 or 3 when most long text lines run vertically (a page scanned sideways),
+    2 when the orientation classifier reads most of the longest lines as upside down."""
+    from rapidocr.utils.process_img import get_rotate_crop_image
+    dims = []
+    for box in boxes:
+        wd = math.dist(box[0], box[1])
+        ht = math.dist(box[0], box[3])
+        if max(wd, ht) >= 3 * max(min(wd, ht), 1.0):
+            dims.append((max(wd, ht), ht > wd, box))
+    if len(dims) < 3:
+        return 0
+    vertical = sum(v for _l, v, _b in dims) > 0.5 * len(dims)
+    dims = [d for d in dims if d[1] == vertical]
+    dims.sort(key=lambda d: -d[0])
+    votes = [0, 0]
+    for _l, _v, box in dims[:ORIENT_LINES]:
+        # a tall crop comes back turned counter-clockwise: "180" then means clockwise text
+        crop = get_rotate_crop_image(img, box.astype("float32"))
+        out = engine()(crop, use_det=False, use_cls=True, use_rec=False)
+        label, score = (out.cls_res or [("0", 0.0)])[0]
+        if score >= 0.9:
+            votes[label == "180"] += 1
+    if vertical:
+        return 3 if votes[1] > votes[0] else 1
+    return 2 if votes[1] >= 3 and votes[1] > 2 * votes[0] else 0
+
+
+def _unturn(x: float, y: float, turns: int, width: int, height: int) -> tuple[float, float]:
+    """A point on the page image turned `turns` quarter turns by np.rot90 -> the same point on
+    the image as rendered (width x height pixels)."""
+    if turns == 1:
+        return width - y, x
+    if turns == 2:
+        return width - x, height - y
+    if turns == 3:
+        return y, height - x
+    return x, y
 
 
 def _rows(frags: list[list[Word]]) -> list[list[int]]:

@@ -251,3 +251,68 @@ def test_scan_with_another_engines_invisible_ocr_layer_is_read_again(scanned_inv
     doc = read_document(path, timeout=300)
     assert doc.pages[0].ocr and "WR0NG" not in doc.text
     assert scanned_invoice[1]["invoice_number"] in doc.text
+
+
+def test_ocr_rows_keep_stacked_form_rows_apart():
+    """Detected lines become page rows by their middles, but a tall line (a logo) does not
+    swallow the tightly set rows beside it, and lines that overlap stay on separate rows."""
+    from extractors.ocr import _rows
+
+    def frag(x0, x1, top, bottom):
+        return [Word("w", x0, top, x1, bottom)]
+    frags = [
+        frag(10, 120, 80, 150),      # 0: a logo, as tall as three rows
+        frag(150, 250, 90, 110),     # 1: "Advertiser"   row 1
+        frag(300, 500, 91, 111),     # 2: its value      row 1
+        frag(150, 250, 113, 133),    # 3: "Agency"       row 2
+        frag(300, 480, 114, 134),    # 4: its value      row 2
+        frag(151, 240, 136, 156),    # 5: "Product"      row 3
+        frag(300, 420, 137, 157),    # 6: its value      row 3
+        frag(520, 600, 104, 124),    # 7: between rows 1 and 2, overlaps neither's cells
+    ]
+    rows = _rows(frags)
+    assert sorted(i for r in rows for i in r) == list(range(8))
+    row_of = {i: n for n, r in enumerate(rows) for i in r}
+    assert row_of[1] == row_of[2] != row_of[3] == row_of[4] != row_of[5] == row_of[6]
+    assert row_of[1] < row_of[3] < row_of[5]
+    assert row_of[0] == row_of[3]         # the logo joins the row at its middle only
+
+
+def test_date_range_read_as_one_word_is_split():
+    from extractors.ocr import _split_range
+    lefts = [100 + 10 * i for i in range(18)]
+    box = [[100, 5], [270, 5], [270, 20], [100, 20]]
+    parts = _split_range(("05/27/20-06/02/20", box, lefts))
+    assert [p[0] for p in parts] == ["05/27/20", "-", "06/02/20"]
+    assert parts[0][1][0][0] == 100 and parts[0][1][1][0] == 180
+    assert parts[2][1][0][0] == 190 and parts[2][1][1][0] == 270
+    assert all(len(p[2]) == len(p[0]) + 1 for p in parts)
+    for word in ("2020-01-31", "12-345", "05/27/20", "1/2-3/4"):
+        assert _split_range((word, box, [])) == [(word, box, [])]
+
+
+@pytest.mark.parametrize("turn", ["ROTATE_180", "ROTATE_90"])
+def test_scan_stored_upside_down_or_sideways_is_read_upright(ocr_doc, scanned_invoice,
+                                                              tmp_path, turn):
+    """A page scanned upside down or sideways (no /Rotate: displayed that way) is read upright
+    (lines in reading order), and its word boxes sit where the words are printed on the page
+    as displayed."""
+    from PIL import Image
+    img = _page_image(scanned_invoice[0]).transpose(getattr(Image.Transpose, turn))
+    path = tmp_path / f"{turn}.pdf"
+    img.save(path, "PDF", resolution=150.0)
+    doc = read_document(path, timeout=300)
+    page = doc.pages[0]
+    number = scanned_invoice[1]["invoice_number"]
+    assert page.ocr and number in doc.text
+    line = next(ln for ln in page.text.splitlines() if number in ln)
+    assert "Invoice Number" in line
+    # where the upright scan prints the number, turned like the page
+    up = next(w for w in ocr_doc.pages[0].words if w.text == number)
+    cx, cy = (up.x0 + up.x1) / 2, (up.top + up.bottom) / 2
+    W, H = ocr_doc.pages[0].width, ocr_doc.pages[0].height
+    want = (W - cx, H - cy) if turn == "ROTATE_180" else (cy, W - cx)   # PIL turns counter-clockwise
+    got = next(w for w in page.words if w.text == number)
+    assert got.x0 - 10 <= want[0] <= got.x1 + 10 and got.top - 10 <= want[1] <= got.bottom + 10
+    if turn == "ROTATE_90":
+        assert got.bottom - got.top > got.x1 - got.x0      # printed sideways: a tall box
