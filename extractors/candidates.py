@@ -205,7 +205,8 @@ def _make(page, idx: PageIndex, start, end, value, text) -> Candidate | None:
     height = page.height or max((w.bottom for w in page.words), default=1.0) or 1.0
     return Candidate(value, text, page.number, start, end, bbox, idx.lines[li].strip()[:160],
                      idx.left_label(start), idx.above_label(words, bbox), idx.section(li),
-                     idx.row_label(li, start), rel_top=min(bbox[1] / height, 1.0))
+                     idx.row_label(li, start), rel_top=min(bbox[1] / height, 1.0),
+                     flags={"ocr"} if page.ocr else set())
 
 
 def _date_candidates(doc: Document, dayfirst: bool) -> list[Candidate]:

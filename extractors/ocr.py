@@ -47,7 +47,7 @@ IMPLAUSIBLE = 0.25          # share of implausible words that marks a bad OCR la
 CID = re.compile(r"\(cid:\d+\)")
 CAMEL_OK = re.compile(r"(Mc|Mac|O')?[A-Z]?[a-z]+[A-Z][a-z]+|[a-z][A-Z][a-z]+")
 SLASH_DATE = r"\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2})"
-JOINED_RANGE = re.compile(rf"({SLASH_DATE})([-–—~])({SLASH_DATE})")
+JOINED_RANGE = re.compile(rf"({SLASH_DATE})?([-–—~])({SLASH_DATE})?")
 VOWELS = set("aeiouyäöüéèàáíóúâêîôû")
 
 
@@ -237,19 +237,21 @@ def _split_missed_space(tok: str, glyphs: list, line_h: float) -> list[list]:
 
 def _split_range(word: tuple[str, list, list]) -> list[tuple[str, list, list]]:
     """A date range read as one word ("05/27/20-06/02/20": the recognizer drops the spaces
-    around a dash) -> the two dates and the dash, each with its share of the box."""
+    around a dash), or a date with the range's dash stuck to it ("01/28/20-", "-02/03/20") ->
+    the dates and the dash as words of their own, each with its share of the box."""
     text, box, lefts = word
     m = JOINED_RANGE.fullmatch(text)
-    if not m:
+    if not m or not (m.group(1) or m.group(3)):
         return [word]
     (x0, y0), (x1, _), (_, y1) = box[0], box[1], box[2]
     if len(lefts) != len(text) + 1:
         lefts = [x0 + (x1 - x0) * i / len(text) for i in range(len(text) + 1)]
     out = []
     for g in (1, 2, 3):
-        a, b = m.span(g)
-        out.append((text[a:b], [[lefts[a], y0], [lefts[b], y0], [lefts[b], y1], [lefts[a], y1]],
-                    list(lefts[a:b + 1])))
+        if m.group(g):
+            a, b = m.span(g)
+            out.append((text[a:b], [[lefts[a], y0], [lefts[b], y0], [lefts[b], y1],
+                                    [lefts[a], y1]], list(lefts[a:b + 1])))
     return out
 
 
@@ -400,42 +402,34 @@ def _unturn(x: float, y: float, turns: int, width: int, height: int) -> tuple[fl
 
 def _rows(frags: list[list[Word]]) -> list[list[int]]:
     """Detected lines (each a list of words on the deskewed page) -> rows of the page, top to
-    bottom, as lists of indices. A line joins the row whose middle is closest to its own,
-    within half the height of the smaller of the two, unless it would overlap one of the
-    row's lines: a tall line (a logo, a stamp) does not swallow the rows beside it, and the
-    rows of a tightly set form stay apart."""
+    bottom, as lists of indices. A line joins the row of its nearest neighbour to the left or
+    right among the lines whose middles are within half the smaller height of its own (so a
+    row may drift a little across the page, as a scanned baseline does), unless it would
+    overlap one of the row's lines: a tall line (a logo, a stamp) does not swallow the rows beside it, and
+    the rows of a tightly set form stay apart."""
     geo = []
     for i, ws in enumerate(frags):
         top, bottom = min(w.top for w in ws), max(w.bottom for w in ws)
         geo.append(((top + bottom) / 2, bottom - top, min(w.x0 for w in ws),
                     max(w.x1 for w in ws), i))
     geo.sort()
-    rows: list[dict] = []
-    for mid, hgt, x0, x1, i in geo:
+    rows: list[list[tuple]] = []
+    for g in geo:
+        mid, hgt, x0, x1, _i = g
         best, best_d = None, None
-        for r in reversed(rows):
-            if r["mid"] < mid - 2 * max(hgt, r["hgt"]):
-                break
-            d = abs(mid - r["mid"])
-            if d > ROW_TOLERANCE * min(hgt, r["hgt"]) or (best_d is not None and d >= best_d):
+        for r in rows:
+            if any(min(x1, b[3]) - max(x0, b[2]) > ROW_OVERLAP * min(hgt, b[1]) for b in r):
                 continue
-            if any(min(x1, b) - max(x0, a) > ROW_OVERLAP * min(hgt, r["hgt"])
-                   for a, b in r["spans"]):
-                continue
-            best, best_d = r, d
+            gap, near = min((max(b[2] - x1, x0 - b[3]), b) for b in r)   # nearest neighbour
+            if abs(mid - near[0]) <= ROW_TOLERANCE * min(hgt, near[1]) and \
+                    (best_d is None or gap < best_d):
+                best, best_d = r, gap
         if best is None:
-            rows.append({"mid": mid, "hgt": hgt, "spans": [(x0, x1)], "members": [i],
-                         "mids": [mid], "hgts": [hgt]})
-            continue
-        best["spans"].append((x0, x1))
-        best["members"].append(i)
-        best["mids"].append(mid)
-        best["hgts"].append(hgt)
-        best["mid"] = sorted(best["mids"])[len(best["mids"]) // 2]
-        best["hgt"] = sorted(best["hgts"])[len(best["hgts"]) // 2]
-        rows.sort(key=lambda r: r["mid"])
-    rows.sort(key=lambda r: r["mid"])
-    return [r["members"] for r in rows]
+            rows.append([g])
+        else:
+            best.append(g)
+    rows.sort(key=lambda r: sorted(b[0] for b in r)[len(r) // 2])
+    return [[b[4] for b in r] for r in rows]
 
 
 def _ocr_pages(path: str, password: str | None, sure: list[int], maybe: list[int],

@@ -287,7 +287,9 @@ def test_date_range_read_as_one_word_is_split():
     assert parts[0][1][0][0] == 100 and parts[0][1][1][0] == 180
     assert parts[2][1][0][0] == 190 and parts[2][1][1][0] == 270
     assert all(len(p[2]) == len(p[0]) + 1 for p in parts)
-    for word in ("2020-01-31", "12-345", "05/27/20", "1/2-3/4"):
+    assert [p[0] for p in _split_range(("01/28/20-", box, []))] == ["01/28/20", "-"]
+    assert [p[0] for p in _split_range(("-02/03/20", box, []))] == ["-", "02/03/20"]
+    for word in ("2020-01-31", "12-345", "05/27/20", "1/2-3/4", "-", "A-5/6/20"):
         assert _split_range((word, box, [])) == [(word, box, [])]
 
 
