@@ -199,7 +199,7 @@ def _make(page, idx: PageIndex, start, end, value, text) -> Candidate | None:
     if not words:
         return None
     bbox = _bbox(words, start, end)
-    if bbox[3] - bbox[1] > 3 * idx.line_height:
+    if bbox[3] - bbox[1] > 3 * idx.line_height and not page.ocr:
         return None   # rotated or stacked glyphs (side margins, watermarks): no reliable box
     li = idx.line_of(start)
     height = page.height or max((w.bottom for w in page.words), default=1.0) or 1.0
@@ -342,7 +342,7 @@ def guess_dayfirst(doc: Document) -> bool:
     text = doc.text
     if re.search(r"(?<![\d.])\d{1,2}\.\d{1,2}\.\d{2,4}(?![\d.])", text):
         return True
-    for m in re.finditer(r"(?<!\d)(\d{1,2})/(\d{1,2})/\d{2,4}", text):
+    for m in re.finditer(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(?:\d{4}|\d{2})(?![\d/])", text):
         if int(m.group(1)) > 12:
             return True
         if int(m.group(2)) > 12:
