@@ -318,3 +318,43 @@ def test_scan_stored_upside_down_or_sideways_is_read_upright(ocr_doc, scanned_in
     assert got.x0 - 10 <= want[0] <= got.x1 + 10 and got.top - 10 <= want[1] <= got.bottom + 10
     if turn == "ROTATE_90":
         assert got.bottom - got.top > got.x1 - got.x0      # printed sideways: a tall box
+
+
+def test_misread_label_words_match_on_ocr_pages_only():
+    """On an OCR'd page "Involce #" is the label "invoice #" (one letter misread); on a text
+    layer it stays what it says. Short words are not bent ("Rates" is not "dates")."""
+    from extractors.candidates import find_candidates
+    from extractors.fields import FieldSpec
+    from extractors.ocr_text import read_as_labels
+    from extractors.rank import rank
+    from extractors.read import Document, layout_words
+
+    labels = ("invoice #", "schedule dates", "contract")
+    assert read_as_labels("Involce #", labels) == "invoice #"
+    assert read_as_labels("Schiedule Dates:", labels) == "schedule Dates:"
+    assert read_as_labels("C0ntract", labels) == "contract"
+    assert read_as_labels("Rates Agency Contractor's", labels) == "Rates Agency Contractor's"
+
+    def page(ocr):
+        words = [Word("Involce", 10, 10, 50, 20), Word("#", 52, 10, 58, 20),
+                 Word("7303200", 66, 10, 110, 20),
+                 Word("Order", 10, 40, 45, 50), Word("4268442", 60, 40, 104, 50)]
+        text, laid = layout_words(words)
+        return Page(1, text, laid, 612, 792, ocr=ocr)
+    spec = FieldSpec("invoice_number", "id", labels=["invoice #", "invoice number"])
+    for ocr, want in ((True, "7303200"), (False, None)):
+        doc = Document("x.pdf", "0", [page(ocr)])
+        top = rank(spec, find_candidates(doc, [spec])["invoice_number"], [], 5)
+        assert ("ocr" in top[0].flags) == ocr
+        best = top[0] if top[0].score > 0.5 else None
+        assert (best.value if best else None) == want, top
+
+
+def test_day_first_guess_ignores_codes_that_only_look_like_dates():
+    """"CPE: 25/27/330" (an OCR'd order's code) is no d/m/y date: 5/6/20 stays May 6."""
+    from extractors.candidates import guess_dayfirst
+    from extractors.read import Document
+    doc = Document("x.pdf", "0", [Page(1, "CPE: 25/27/330   Flight: 5/6/20 - 5/12/20\n", [])])
+    assert guess_dayfirst(doc) is False
+    doc = Document("x.pdf", "0", [Page(1, "Flight: 25/06/20 - 5/7/20\n", [])])
+    assert guess_dayfirst(doc) is True
