@@ -256,7 +256,7 @@ def test_scan_with_another_engines_invisible_ocr_layer_is_read_again(scanned_inv
 def test_ocr_rows_keep_stacked_form_rows_apart():
     """Detected lines become page rows by their middles, but a tall line (a logo) does not
     swallow the tightly set rows beside it, and lines that overlap stay on separate rows."""
-    from extractors.ocr import _rows
+    from extractors.ocr_page import _rows
 
     def frag(x0, x1, top, bottom):
         return [Word("w", x0, top, x1, bottom)]
@@ -279,7 +279,7 @@ def test_ocr_rows_keep_stacked_form_rows_apart():
 
 
 def test_date_range_read_as_one_word_is_split():
-    from extractors.ocr import _split_range
+    from extractors.ocr_page import _split_range
     lefts = [100 + 10 * i for i in range(18)]
     box = [[100, 5], [270, 5], [270, 20], [100, 20]]
     parts = _split_range(("05/27/20-06/02/20", box, lefts))
