@@ -198,7 +198,7 @@ def _upright_turns(img, boxes) -> int:
     for box in boxes:
         wd = math.dist(box[0], box[1])
         ht = math.dist(box[0], box[3])
-        if max(wd, ht) >= 3 * max(min(wd, ht), 1.0):
+        if max(wd, ht) >= 3 * min(wd, ht) and min(wd, ht) >= 4:
             dims.append((max(wd, ht), ht > wd, box))
     if len(dims) < 3:
         return 0
@@ -206,13 +206,16 @@ def _upright_turns(img, boxes) -> int:
     dims = [d for d in dims if d[1] == vertical]
     dims.sort(key=lambda d: -d[0])
     votes = [0, 0]
-    for _l, _v, box in dims[:ORIENT_LINES]:
-        # a tall crop comes back turned counter-clockwise: "180" then means clockwise text
-        crop = get_rotate_crop_image(img, box.astype("float32"))
-        out = engine()(crop, use_det=False, use_cls=True, use_rec=False)
-        label, score = (out.cls_res or [("0", 0.0)])[0]
-        if score >= 0.9:
-            votes[label == "180"] += 1
+    try:
+        for _l, _v, box in dims[:ORIENT_LINES]:
+            # a tall crop comes back turned counter-clockwise: "180" then means clockwise text
+            crop = get_rotate_crop_image(img, box.astype("float32"))
+            out = engine()(crop, use_det=False, use_cls=True, use_rec=False)
+            label, score = (out.cls_res or [("0", 0.0)])[0]
+            if score >= 0.9:
+                votes[label == "180"] += 1
+    finally:   # the engine keeps the last call's steps: back to the whole pipeline
+        engine().update_params(use_det=True, use_cls=False, use_rec=True)
     if vertical:
         return 3 if votes[1] > votes[0] else 1
     return 2 if votes[1] >= 3 and votes[1] > 2 * votes[0] else 0
