@@ -203,13 +203,14 @@ def _make(page, idx: PageIndex, start, end, value, text) -> Candidate | None:
     if not words:
         return None
     bbox = _bbox(words, start, end)
-    if bbox[3] - bbox[1] > 3 * idx.line_height:
+    if bbox[3] - bbox[1] > 3 * idx.line_height and not page.ocr:
         return None   # rotated or stacked glyphs (side margins, watermarks): no reliable box
     li = idx.line_of(start)
     height = page.height or max((w.bottom for w in page.words), default=1.0) or 1.0
     return Candidate(value, text, page.number, start, end, bbox, idx.lines[li].strip()[:160],
                      idx.left_label(start), idx.above_label(words, bbox), idx.section(li),
-                     idx.row_label(li, start), rel_top=min(bbox[1] / height, 1.0))
+                     idx.row_label(li, start), rel_top=min(bbox[1] / height, 1.0),
+                     flags={"ocr"} if page.ocr else set())
 
 
 def _date_candidates(doc: Document, dayfirst: bool) -> list[Candidate]:
@@ -352,7 +353,7 @@ def guess_dayfirst(doc: Document) -> bool:
     text = doc.text
     if re.search(r"(?<![\d.])\d{1,2}\.\d{1,2}\.\d{2,4}(?![\d.])", text):
         return True
-    for m in re.finditer(r"(?<!\d)(\d{1,2})/(\d{1,2})/\d{2,4}", text):
+    for m in re.finditer(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(?:\d{4}|\d{2})(?![\d/])", text):
         if int(m.group(1)) > 12:
             return True
         if int(m.group(2)) > 12:

@@ -6,37 +6,36 @@ few words over a page-sized image (a scan with a stamped page number); mode `alw
 page and drops the text layer, mode `never` leaves pages as they are (such documents keep the
 rejection `no_text_layer`).
 
-Pages are rendered with pypdfium2 and read by RapidOCR (PP-OCR detection and recognition models
-shipped inside the `rapidocr` wheel and run by onnxruntime: nothing is downloaded). Word boxes
-are converted from pixels to PDF points with a top-left origin, like pdfplumber's, and laid out
-by `read.layout_words` (on deskewed positions, so a slightly rotated scan still reads line by
-line), so candidates, evidence and grounding work exactly as for a born-digital PDF.
+Pages are rendered with pypdfium2 (a scan at its image's own resolution) and read by RapidOCR
+(PP-OCR detection and recognition models shipped inside the `rapidocr` wheel and run by
+onnxruntime: nothing is downloaded). `ocr_page.ocr_image` turns the engine's lines into words
+with boxes in PDF points (top-left origin, like pdfplumber's), upright and in reading order,
+so candidates, evidence and grounding work exactly as for a born-digital PDF.
 
 OCR runs in its own child process, with a time limit per OCR'd page and the parse memory limit:
 a page that makes the engine hang costs one rejection, not the batch.
 """
 from __future__ import annotations
 
-import math
 import multiprocessing as mp
 import os
 import re
 import resource
-from dataclasses import replace
 from pathlib import Path
 
 from .errors import DocumentError
-from .read import Page, Word, layout_words
+from .ocr_page import ocr_image
+from .read import Page
 
 OCR_MODES = ("auto", "always", "never")
 DPI = 200                    # render resolution; PP-OCR reads 8-12 pt print well from here
 MAX_SIDE_PX = 4000          # never render a page larger than this (memory)
+NATIVE = True               # a scan is rendered at its image's own resolution (no resampling)
+MIN_SIDE_PX = 2000          # ... but with its long side at least this long
 DET_SIDE = 1280             # text lines are found on the page scaled to this side (speed)
 REOCR_SCAN_LAYERS = True    # auto: a scan's invisible OCR layer is read again (measured better)
 FEW_WORDS = 12               # a page with fewer words is checked for a page-sized image
 IMAGE_COVER = 0.5            # ... and OCR'd when images cover this share of it
-MISSED_SPACE = 0.18         # a gap this share of the line height after punctuation is a space
-BOX_SHRINK = 0.74           # OCR line boxes are padded; this brings them to glyph height
 IMPLAUSIBLE = 0.25          # share of implausible words that marks a bad OCR layer
 CID = re.compile(r"\(cid:\d+\)")
 CAMEL_OK = re.compile(r"(Mc|Mac|O')?[A-Z]?[a-z]+[A-Z][a-z]+|[a-z][A-Z][a-z]+")
@@ -136,6 +135,8 @@ def engine():
             "Det.model_path": one("det"), "Rec.model_path": one("rec"),
             "Cls.model_path": one("cls"),
             "Det.limit_type": "max", "Det.limit_side_len": DET_SIDE,
+            # recognition reads crops of the page as rendered (the default shrinks it to 2000)
+            "Global.max_side_len": MAX_SIDE_PX,
         })
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)
     return _ENGINE
@@ -166,106 +167,32 @@ def _image_cover(pdf_page) -> float:
     return min(area / max(w * h, 1.0), 1.0)
 
 
-def _skew(lines) -> float:
-    """The page's rotation (radians), from the top edges of the detected text lines: long lines
-    measure it best (short ones often come back as upright rectangles), so it is the
-    width-weighted mean over lines at least 8 times wider than tall (3 times, if none is)."""
-    for ratio in (8, 3):
-        num = den = 0.0
-        for box in lines:
-            (x0, y0), (x1, y1) = box[0], box[1]
-            width, hgt = x1 - x0, math.dist(box[0], box[3])
-            if hgt > 0 and width > ratio * hgt:
-                num += width * math.atan2(y1 - y0, width)
-                den += width
-        if den:
-            return num / den
-    return 0.0
-
-
-def _split_missed_space(tok: str, glyphs: list, line_h: float) -> list[list]:
-    """A token's glyphs, split where the recognizer dropped the space after punctuation: "A."
-    and "E66.9" printed apart but read as "A.E66.9" (a gap after . , : ; before a letter or
-    digit that is a space wide, unlike "I.D." or "www.example.com")."""
-    parts, cur = [], [glyphs[0]]
-    for a, b in zip(glyphs, glyphs[1:]):
-        gap = min(p[0] for p in b[1]) - max(p[0] for p in a[1])
-        if a[0] in ".,:;" and b[0].isalnum() and gap >= MISSED_SPACE * line_h:
-            parts.append(cur)
-            cur = []
-        cur.append(b)
-    return parts + [cur]
-
-
-def _line_words(line_box, line_text: str, chars) -> list[tuple[str, list, list]]:
-    """One detected line -> [(word, quad, left edge of each character + right edge)]. Words are the line's space-separated tokens; their
-    boxes span their own characters' boxes (the engine's word boxes run on to the next word,
-    which would hide the column gaps inside a line). Without usable character boxes the line
-    box is shared out by character count."""
-    glyphs = [(t, b) for t, _s, b in (chars or []) if b is not None and t.strip()]
-    tokens = line_text.split()
-    if glyphs and len(glyphs) == sum(len(t) for t in tokens):
-        line_h = max(p[1] for p in line_box) - min(p[1] for p in line_box)
-        out, k = [], 0
-        for tok in tokens:
-            for part in _split_missed_space(tok, glyphs[k:k + len(tok)], line_h):
-                xs = [p[0] for _t, b in part for p in b]
-                ys = [p[1] for _t, b in part for p in b]
-                lefts = [min(p[0] for p in b) for _t, b in part] + [max(xs)]
-                out.append(("".join(t for t, _b in part),
-                            [[min(xs), min(ys)], [max(xs), min(ys)], [max(xs), max(ys)],
-                             [min(xs), max(ys)]], lefts))
-            k += len(tok)
-        return out
-    (x0, y0), (x1, _), (_, y1) = line_box[0], line_box[1], line_box[2]
-    n = max(len(line_text), 1)
-    out, pos = [], 0
-    for tok in tokens:
-        i = line_text.index(tok, pos)
-        pos = i + len(tok)
-        a, b = x0 + (x1 - x0) * i / n, x0 + (x1 - x0) * pos / n
-        out.append((tok, [[a, y0], [b, y0], [b, y1], [a, y1]], []))
-    return out
-
-
-def ocr_image(img, width_pt: float, height_pt: float) -> tuple[str, list[Word]]:
-    """OCR one page image (numpy BGR) -> (page text, words with spans), boxes in PDF points."""
-    res = engine()(img, return_word_box=True, return_single_char_box=True)
-    if res.txts is None or res.boxes is None:
-        return "", []
-    ih, iw = img.shape[:2]
-    sx, sy = width_pt / iw, height_pt / ih
-    angle = _skew(res.boxes)
-    cos, sin = math.cos(-angle), math.sin(-angle)
-    cx, cy = iw / 2, ih / 2
-    words, upright = [], []
-    for line_box, line_text, chars in zip(res.boxes, res.txts, res.word_results):
-        lb = line_box.tolist()
-        line_mid = (min(p[1] for p in lb) + max(p[1] for p in lb)) / 2
-        line_half = (max(p[1] for p in lb) - min(p[1] for p in lb)) / 2 * BOX_SHRINK
-        for text, box, lefts in _line_words(lb, line_text, chars):
-            xs, ys = [p[0] for p in box], [p[1] for p in box]
-            # the word's own height is its characters' (a "." is short): use its line's, which
-            # detection pads to about 1.36x the glyph height pdfplumber reports
-            my = line_mid if abs((min(ys) + max(ys)) / 2 - line_mid) < line_half else \
-                (min(ys) + max(ys)) / 2
-            hh = line_half
-            w = Word(text, min(xs) * sx, (my - hh) * sy, max(xs) * sx, (my + hh) * sy,
-                     xs=tuple(round(x * sx, 2) for x in lefts) if len(lefts) == len(text) + 1
-                     else ())
-            # the same word on a deskewed page: lines group by these positions
-            mx, my = (min(xs) + max(xs)) / 2 - cx, my - cy
-            ux, uy = cx + mx * cos - my * sin, cy + mx * sin + my * cos
-            hw = (max(xs) - min(xs)) / 2
-            # 0.1 pt narrower: layout_words joins words whose boxes touch (a text-layer
-            # artifact), and OCR's words are already split where the text has a space
-            upright.append(Word(w.text, (ux - hw) * sx + 0.1, (uy - hh) * sy,
-                                (ux + hw) * sx - 0.1, (uy + hh) * sy))
-            words.append(w)
-    real = {id(u): w for u, w in zip(upright, words)}
-    text, laid = layout_words(upright)     # returns the same Word objects, with spans
-    return text, [replace(real[id(u)], text=u.text, start=u.start, end=u.end, line=u.line)
-                  for u in laid]
+def _render_scale(pdf_page) -> float:
+    """Pixels per point to render a page at: a scan at its images' own resolution, so their
+    pixels are neither resampled up nor thrown away (scans come at 150-300 dpi, often on pages
+    whose size in points is their size in pixels), but with the long side at least
+    MIN_SIDE_PX; anything else at DPI."""
+    if not NATIVE:
+        return DPI / 72
+    import pypdfium2.raw as pdfium_c
+    w, h = pdf_page.get_size()
+    native, cover = 0.0, 0.0
+    for obj in pdf_page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        x0, y0, x1, y1 = obj.get_bounds()
+        bw, bh = max(0.0, x1 - x0), max(0.0, y1 - y0)
+        if bw * bh < 0.2 * w * h:
+            continue
+        try:
+            meta = obj.get_metadata()
+            px = max(meta.width, meta.height)
+        except Exception:  # noqa: BLE001 - an image pdfium cannot read: not counted
+            continue
+        # the image may be placed turned by 90 degrees: compare long sides with long sides
+        native = max(native, px / max(bw, bh, 1.0))
+        cover += bw * bh
+    if not native or cover < IMAGE_COVER * w * h:
+        return DPI / 72
+    return max(native, MIN_SIDE_PX / max(w, h, 1.0))
 
 
 def _ocr_pages(path: str, password: str | None, sure: list[int], maybe: list[int],
@@ -286,7 +213,8 @@ def _ocr_pages(path: str, password: str | None, sure: list[int], maybe: list[int
             w_pt, h_pt = sizes.get(n) or (pw, ph)
             if abs(w_pt / max(h_pt, 1) - pw / max(ph, 1)) > 0.05 * (pw / max(ph, 1)):
                 w_pt, h_pt = pw, ph       # the text layer's page box disagrees: trust the render
-            scale = min(DPI / 72, MAX_SIDE_PX / max(pw, ph, 1))   # a poster-sized page: fewer dpi
+            scale = _render_scale(page)
+            scale = min(scale, MAX_SIDE_PX / max(pw, ph, 1))   # a poster-sized page: fewer dpi
             import numpy as np
             bitmap = page.render(scale=scale, grayscale=False)
             img = np.ascontiguousarray(bitmap.to_numpy()[:, :, :3])   # BGR, as the engine takes

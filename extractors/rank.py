@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 from .candidates import Candidate
+from .ocr_text import ocr_labels
 from .fields import FieldSpec
 
 ORG_SUFFIX = re.compile(
@@ -139,6 +140,8 @@ def _header_row(line: str) -> bool:
 
 def field_label_score(c: Candidate, spec: FieldSpec) -> float:
     labels = tuple(spec.labels)
+    if "ocr" in c.flags:   # an OCR'd page: a misread label word ("Involce") reads as the label's
+        c = ocr_labels(c, labels)
     # a label beside a header is a row of headers: only a label above can vouch for it
     left = 0.0 if looks_like_header(c.text) or _header_row(c.line) else \
         label_match(c.label_left, labels)

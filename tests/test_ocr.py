@@ -251,3 +251,110 @@ def test_scan_with_another_engines_invisible_ocr_layer_is_read_again(scanned_inv
     doc = read_document(path, timeout=300)
     assert doc.pages[0].ocr and "WR0NG" not in doc.text
     assert scanned_invoice[1]["invoice_number"] in doc.text
+
+
+def test_ocr_rows_keep_stacked_form_rows_apart():
+    """Detected lines become page rows by their middles, but a tall line (a logo) does not
+    swallow the tightly set rows beside it, and lines that overlap stay on separate rows."""
+    from extractors.ocr_page import _rows
+
+    def frag(x0, x1, top, bottom):
+        return [Word("w", x0, top, x1, bottom)]
+    frags = [
+        frag(10, 120, 80, 150),      # 0: a logo, as tall as three rows
+        frag(150, 250, 90, 110),     # 1: "Advertiser"   row 1
+        frag(300, 500, 91, 111),     # 2: its value      row 1
+        frag(150, 250, 113, 133),    # 3: "Agency"       row 2
+        frag(300, 480, 114, 134),    # 4: its value      row 2
+        frag(151, 240, 136, 156),    # 5: "Product"      row 3
+        frag(300, 420, 137, 157),    # 6: its value      row 3
+        frag(520, 600, 104, 124),    # 7: between rows 1 and 2, overlaps neither's cells
+    ]
+    rows = _rows(frags)
+    assert sorted(i for r in rows for i in r) == list(range(8))
+    row_of = {i: n for n, r in enumerate(rows) for i in r}
+    assert row_of[1] == row_of[2] != row_of[3] == row_of[4] != row_of[5] == row_of[6]
+    assert row_of[1] < row_of[3] < row_of[5]
+    assert row_of[0] == row_of[3]         # the logo joins the row at its middle only
+
+
+def test_date_range_read_as_one_word_is_split():
+    from extractors.ocr_page import _split_range
+    lefts = [100 + 10 * i for i in range(18)]
+    box = [[100, 5], [270, 5], [270, 20], [100, 20]]
+    parts = _split_range(("05/27/20-06/02/20", box, lefts))
+    assert [p[0] for p in parts] == ["05/27/20", "-", "06/02/20"]
+    assert parts[0][1][0][0] == 100 and parts[0][1][1][0] == 180
+    assert parts[2][1][0][0] == 190 and parts[2][1][1][0] == 270
+    assert all(len(p[2]) == len(p[0]) + 1 for p in parts)
+    assert [p[0] for p in _split_range(("01/28/20-", box, []))] == ["01/28/20", "-"]
+    assert [p[0] for p in _split_range(("-02/03/20", box, []))] == ["-", "02/03/20"]
+    for word in ("2020-01-31", "12-345", "05/27/20", "1/2-3/4", "-", "A-5/6/20"):
+        assert _split_range((word, box, [])) == [(word, box, [])]
+
+
+@pytest.mark.parametrize("turn", ["ROTATE_180", "ROTATE_90"])
+def test_scan_stored_upside_down_or_sideways_is_read_upright(ocr_doc, scanned_invoice,
+                                                              tmp_path, turn):
+    """A page scanned upside down or sideways (no /Rotate: displayed that way) is read upright
+    (lines in reading order), and its word boxes sit where the words are printed on the page
+    as displayed."""
+    from PIL import Image
+    img = _page_image(scanned_invoice[0]).transpose(getattr(Image.Transpose, turn))
+    path = tmp_path / f"{turn}.pdf"
+    img.save(path, "PDF", resolution=150.0)
+    doc = read_document(path, timeout=300)
+    page = doc.pages[0]
+    number = scanned_invoice[1]["invoice_number"]
+    assert page.ocr and number in doc.text
+    line = next(ln for ln in page.text.splitlines() if number in ln)
+    assert "Invoice Number" in line
+    # where the upright scan prints the number, turned like the page
+    up = next(w for w in ocr_doc.pages[0].words if w.text == number)
+    cx, cy = (up.x0 + up.x1) / 2, (up.top + up.bottom) / 2
+    W, H = ocr_doc.pages[0].width, ocr_doc.pages[0].height
+    want = (W - cx, H - cy) if turn == "ROTATE_180" else (cy, W - cx)   # PIL turns counter-clockwise
+    got = next(w for w in page.words if w.text == number)
+    assert got.x0 - 10 <= want[0] <= got.x1 + 10 and got.top - 10 <= want[1] <= got.bottom + 10
+    if turn == "ROTATE_90":
+        assert got.bottom - got.top > got.x1 - got.x0      # printed sideways: a tall box
+
+
+def test_misread_label_words_match_on_ocr_pages_only():
+    """On an OCR'd page "Involce #" is the label "invoice #" (one letter misread); on a text
+    layer it stays what it says. Short words are not bent ("Rates" is not "dates")."""
+    from extractors.candidates import find_candidates
+    from extractors.fields import FieldSpec
+    from extractors.ocr_text import read_as_labels
+    from extractors.rank import rank
+    from extractors.read import Document, layout_words
+
+    labels = ("invoice #", "schedule dates", "contract")
+    assert read_as_labels("Involce #", labels) == "invoice #"
+    assert read_as_labels("Schiedule Dates:", labels) == "schedule Dates:"
+    assert read_as_labels("C0ntract", labels) == "contract"
+    assert read_as_labels("Rates Agency Contractor's", labels) == "Rates Agency Contractor's"
+
+    def page(ocr):
+        words = [Word("Involce", 10, 10, 50, 20), Word("#", 52, 10, 58, 20),
+                 Word("7303200", 66, 10, 110, 20),
+                 Word("Order", 10, 40, 45, 50), Word("4268442", 60, 40, 104, 50)]
+        text, laid = layout_words(words)
+        return Page(1, text, laid, 612, 792, ocr=ocr)
+    spec = FieldSpec("invoice_number", "id", labels=["invoice #", "invoice number"])
+    for ocr, want in ((True, "7303200"), (False, None)):
+        doc = Document("x.pdf", "0", [page(ocr)])
+        top = rank(spec, find_candidates(doc, [spec])["invoice_number"], [], 5)
+        assert ("ocr" in top[0].flags) == ocr
+        best = top[0] if top[0].score > 0.5 else None
+        assert (best.value if best else None) == want, top
+
+
+def test_day_first_guess_ignores_codes_that_only_look_like_dates():
+    """"CPE: 25/27/330" (an OCR'd order's code) is no d/m/y date: 5/6/20 stays May 6."""
+    from extractors.candidates import guess_dayfirst
+    from extractors.read import Document
+    doc = Document("x.pdf", "0", [Page(1, "CPE: 25/27/330   Flight: 5/6/20 - 5/12/20\n", [])])
+    assert guess_dayfirst(doc) is False
+    doc = Document("x.pdf", "0", [Page(1, "Flight: 25/06/20 - 5/7/20\n", [])])
+    assert guess_dayfirst(doc) is True
