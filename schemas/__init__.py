@@ -16,11 +16,13 @@ from extractors.errors import RunError
 from .insurance_claim import InsuranceClaim
 from .invoice import Invoice
 from .utility_bill import UtilityBill
+from .utility_statement import UtilityStatement
 
 REGISTRY: dict[str, type[BaseModel]] = {
     "utility_bill": UtilityBill,
     "insurance_claim": InsuranceClaim,
     "invoice": Invoice,
+    "utility_statement": UtilityStatement,
 }
 
 
