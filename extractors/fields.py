@@ -116,7 +116,6 @@ def field_specs(model: type[BaseModel]) -> list[FieldSpec]:
         if kind == "items":
             spec.item_model = _unwrap(typing.get_args(inner)[0])[0]
             spec.items = field_specs(spec.item_model)
-            spec.required = False   # a document may list no items; the count says how many
         specs.append(spec)
     return specs
 

@@ -32,12 +32,10 @@ from price_parser import Price
 from .candidates import DATE_RES, PageIndex, find_candidates, guess_dayfirst, looks_like_label
 from .fields import FieldSpec
 from .normalize import parse_amount, parse_date
-from .rank import END_NAME, START_NAME, label_match, rank
+from .rank import END_NAME, START_NAME, _tokens, label_match, rank
 from .read import COLUMN_GAP, Document
 
 HEADER_MATCH = 0.55        # label_match a header cell needs to name a sub-field's column
-STOP_MATCH = 0.9           # label_match of a line's label with a parent total (a compound such
-                           # as "Bruttopreis" ~ "brutto" is not enough): the table ends
 GAP_LINES = 6.0            # a vertical gap of this many line heights ends a table
 CARRY = re.compile(r"\b(carried|brought)\s+(forward|over)\b|\bcarry\s+forward\b|\bcarried\s+over\b|"
                    r"\bübertrag\b|\bvortrag\b|\bcontinued\b|\bfortsetzung\b|\breport\b|"
@@ -177,16 +175,23 @@ def _driver(subs: list[FieldSpec], got: dict[str, int]) -> str | None:
     return None
 
 
-def _assign(words, cols: list[Column]) -> dict[int, list]:
-    """Words of a line -> column index (most horizontal overlap, else the nearest column)."""
+def _assign(words, cols: list[Column], text_cols: set = frozenset(), text: str = "") -> dict:
+    """Words of a line -> column index (most horizontal overlap, else the nearest column). A
+    word printed right after a text column's word (one space, no column gap) stays in that
+    column: a long address or description runs on under the next header."""
     out: dict[int, list] = {}
+    prev, prev_ci = None, None
     for w in words:
         best, best_ov = None, None
         for ci, c in enumerate(cols):
             ov = min(c.x1, w.x1) - max(c.x0, w.x0)
             if best_ov is None or ov > best_ov:
                 best, best_ov = ci, ov
+        if prev is not None and prev_ci in text_cols and best != prev_ci and \
+                text[prev.end:w.start] == " ":
+            best = prev_ci
         out.setdefault(best, []).append(w)
+        prev, prev_ci = w, best
     return out
 
 
@@ -201,12 +206,33 @@ def _other_header(idx: PageIndex, li: int) -> bool:
 
 
 def _stop_line(idx: PageIndex, li: int, stop_labels: tuple, desc_col: int | None, cols) -> bool:
-    """A line labelled like one of the parent's totals ("Summe netto", "Subtotal", "Total")."""
-    words = _line_words(idx, li)
-    label = " ".join(w.text for w in words if not re.search(r"\d", w.text)).strip(" :")
-    if not label or not stop_labels:
+    """A line with a short cell naming one of the parent's totals word for word ("Summe netto",
+    "Nettobetrag", "Subtotal", "Total"; a compound such as "Bruttopreis" is not "brutto"): the
+    table has ended (a payment note may share the line, left of the totals)."""
+    if not stop_labels:
         return False
-    return label_match(label, stop_labels) >= STOP_MATCH and len(label.split()) <= 5
+    phrases = _stop_phrases(stop_labels)
+    cells = idx._cells(li)
+    if sum(1 for c in cells if any(re.search(r"\d", w.text) for w in c)) > 2:
+        return False   # an item row (quantity, price, tax rate, amount), not a totals line
+    for cell in cells:
+        toks = _tokens(" ".join(w.text for w in cell if not re.search(r"\d", w.text)))
+        if not toks or len(toks) > 5:
+            continue
+        for ph in phrases:
+            n = len(ph)
+            if any(toks[i:i + n] == ph for i in range(len(toks) - n + 1)):
+                return True
+    return False
+
+
+_PHRASES: dict = {}
+
+
+def _stop_phrases(labels: tuple) -> list:
+    if labels not in _PHRASES:
+        _PHRASES[labels] = [t for t in {_tokens(lab) for lab in labels} if t]
+    return _PHRASES[labels]
 
 
 @dataclass
@@ -226,9 +252,11 @@ def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
     for page, idx in zip(doc.pages, idxs):
         li, n = 0, len(idx.lines)
         active = None
+        carried = 0   # lines read under a table carried over from the previous page
         if carry_cols is not None:
             active = carry_cols
             carry_cols = None
+            carried = 1
         pending: list = []
         last_bottom = None
         while li < n:
@@ -260,7 +288,7 @@ def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
                     for name, ci in got.items():
                         cols[ci].fields.append(name)
                     active = (cols, got, drv)
-                    pending, last_bottom = [], None
+                    pending, last_bottom, carried = [], None, 0
                     for k in range(folded + 1):
                         regions.add((page.number, li + k))
                     li += folded + 1
@@ -269,6 +297,7 @@ def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
                 li += 1
                 continue
             cols, got, drv = active
+            kinds = {x.name: x.kind for x in subs}
             top = min(w.top for w in words)
             if last_bottom is not None and top - last_bottom > GAP_LINES * idx.line_height:
                 active = None
@@ -280,14 +309,24 @@ def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
             if _other_header(idx, li) or _stop_line(idx, li, stop_labels, got.get("description"), cols):
                 active = None
                 continue
-            by_col = _assign(words, cols)
+            by_col = _assign(words, cols, {got[n_] for n_ in got if kinds[n_] == "text"},
+                             page.text)
             drv_words = [w for w in by_col.get(got[drv], []) if AMOUNT_SHAPE.search(w.text)]
+            if carried and not drv_words:
+                # a page without its own header: only a running head may precede the rows
+                carried += 1
+                if carried > 4:
+                    active, pending = None, []
+                    continue
+            elif carried and drv_words:
+                carried = 0
             if drv_words:
                 row = _Row(page, li, by_col, pre=pending)
                 pending = []
                 rows.append((row, cols, got))
             elif rows and rows[-1][0].page is page and not pending and \
-                    rows[-1][0].line == _last_line(rows[-1][0]) and _close(rows[-1][0], li, idx):
+                    _close(rows[-1][0], li, idx) and \
+                    (last_bottom is None or top - last_bottom <= 1.5 * idx.line_height):
                 rows[-1][0].post.append((page, li, by_col))
             else:
                 pending.append((page, li, by_col))
@@ -371,6 +410,10 @@ def _block_items(doc: Document, idxs, spec: FieldSpec, dayfirst: bool) -> ItemsR
     for key in keys:
         starts = [c for c in cands[key.name]
                   if c.label_left and label_match(c.label_left, tuple(key.labels)) >= 0.7]
+        by_label: dict = {}   # the sections all print their key under the same label
+        for c in starts:
+            by_label.setdefault(c.label_left.strip(" :#").casefold(), []).append(c)
+        starts = max(by_label.values(), key=len) if by_label else []
         seen, uniq = set(), []
         for c in sorted(starts, key=lambda c: (c.page, c.start)):
             if str(c.value) not in seen:

@@ -48,8 +48,8 @@ class UtilityStatement(BaseModel):
                               json_schema_extra={"labels": ["payment due date", "due date", "pay by", "payment due"]})
     total_amount_due: Decimal = Field(max_digits=14, decimal_places=2, description='Total to pay for all accounts, "Total amount due"',
                                       json_schema_extra={"labels": ["total amount due", "amount due", "total due", "please pay", "balance due"]})
-    accounts: list[ServiceAccount] = Field(default_factory=list, description="The service accounts the statement covers",
-                                           json_schema_extra={"labels": ["service accounts", "accounts", "account summary"]})
+    accounts: list[ServiceAccount] = Field(min_length=1, description="The service accounts the statement covers (at least one)",
+                                           json_schema_extra={"labels": ["account summary", "service accounts", "summary of accounts", "accounts"]})
 
     @model_validator(mode="after")
     def _rules(self):
