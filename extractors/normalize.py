@@ -23,7 +23,7 @@ MONTH_MAP = {
     "juillet": "jul", "août": "aug", "aout": "aug", "septembre": "sep", "octobre": "oct",
     "novembre": "nov", "décembre": "dec", "decembre": "dec",
 }
-_MONTH_RX = re.compile("|".join(sorted(MONTH_MAP, key=len, reverse=True)), re.I)
+_MONTH_RX = re.compile(r"\b(?:" + "|".join(sorted(MONTH_MAP, key=len, reverse=True)) + r")\b", re.I)
 
 
 def parse_date(text: str, *, dayfirst: bool = False) -> dt.date | None:

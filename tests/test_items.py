@@ -162,3 +162,11 @@ def test_cli_writes_line_items_child_table(tmp_path):
         assert [str(a) for a in mine["amount"]] == [w["amount"] for w in gold[name]["line_items"]]
         for ev in mine["evidence"]:
             assert json.loads(ev)["amount"]["text"]
+
+
+def test_english_month_names_are_not_mangled_by_foreign_ones():
+    # "Januar" inside "January" must not be rewritten ("jany 24, 2024" parsed as nothing)
+    from extractors.normalize import parse_date
+    assert parse_date("January 24, 2024").isoformat() == "2024-01-24"
+    assert parse_date("February 8, 2024").isoformat() == "2024-02-08"
+    assert parse_date("24. Januar 2024", dayfirst=True).isoformat() == "2024-01-24"
