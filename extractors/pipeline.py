@@ -291,6 +291,8 @@ def _accept(path: Path, sha: str, extractor: Extractor, schema, prov: dict, revi
     except DocumentError as exc:   # the items found go into the rejection too
         exc.items = {s.name: {"items": ex.values.get(s.name), "evidence": ex.evidence.get(s.name)}
                      for s in extractor.specs if s.kind == "items"}
+        if exc.items and isinstance(exc.evidence, dict):   # item evidence lives under "items"
+            exc.evidence = {k: v for k, v in exc.evidence.items() if k not in exc.items}
         raise
 
 

@@ -139,6 +139,7 @@ def test_rejected_document_keeps_its_items_in_the_rejection(tmp_path, fake_backe
     rej = [json.loads(p.read_text()) for p in (out / "rejected").glob("*.json")]
     assert len(rej) == 1 and rej[0]["reason"] == "low_confidence"
     got = rej[0]["items"]["line_items"]
+    assert "line_items" not in rej[0]["evidence"]   # item evidence is kept per item, under items
     want = json.loads(pdf.with_suffix(".json").read_text())["line_items"]
     assert len(got["items"]) == len(want) and len(got["evidence"]) == len(want)
     assert not (out / "records_line_items.parquet").exists() or \
