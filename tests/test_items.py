@@ -171,3 +171,25 @@ def test_english_month_names_are_not_mangled_by_foreign_ones():
     assert parse_date("January 24, 2024").isoformat() == "2024-01-24"
     assert parse_date("February 8, 2024").isoformat() == "2024-02-08"
     assert parse_date("24. Januar 2024", dayfirst=True).isoformat() == "2024-01-24"
+
+
+def test_review_accept_writes_the_items_too(tmp_path, fake_backend):
+    from extractors import review
+    out = tmp_path / "out"
+    pdf = ROOT / "samples" / "invoice" / "invoice_02.pdf"
+    run_batch([pdf], load_schema("invoice"), fake_backend, out, progress=False,
+              review_below=1.01)
+    item = review.pending(out)[0]
+    res = review.accept(out, [item.id], reviewer="tester")
+    assert not res.failed, res.failed
+    recs = pl.read_parquet(out / "records.parquet")
+    items = pl.read_parquet(out / "records_line_items.parquet")
+    want = json.loads(pdf.with_suffix(".json").read_text())["line_items"]
+    assert recs["line_items_count"].to_list() == [len(want)] == [items.height]
+    assert [str(a) for a in items.sort("item_index")["amount"]] == [w["amount"] for w in want]
+
+
+def test_schema_file_with_a_sub_model_loads_its_root_model(tmp_path):
+    f = tmp_path / "inv.py"
+    f.write_text((ROOT / "schemas" / "invoice.py").read_text())
+    assert load_schema(str(f)).name == "Invoice"
