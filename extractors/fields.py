@@ -5,6 +5,11 @@ currency codes, fixed choices, pattern lists). It comes from the annotation, fro
 `json_schema_extra={"kind": ...}`, or from the field name (`*_number`, `*_id`, `*_num` -> id).
 Labels are the words a document prints next to the value: the field's name, quoted phrases in
 its description, and an explicit `json_schema_extra={"labels": [...]}`.
+
+A field typed `list[SubModel]` (a pydantic model) is a repeated part (kind "items": the lines of
+an invoice, the service accounts of a summary bill): its sub-fields get FieldSpecs of their own
+(`FieldSpec.items`), found by extractors/items.py and written as a child table
+(OUT/records_<field>.parquet); the parent row keeps `<field>_count` (`row_specs`).
 """
 from __future__ import annotations
 
@@ -18,7 +23,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
-KINDS = ("date", "money", "number", "id", "text", "currency", "choice", "pattern_list")
+KINDS = ("date", "money", "number", "id", "text", "currency", "choice", "pattern_list", "items")
 ID_NAME = re.compile(r"(^|_)(id|num|no|number|code|npi|vat|iban|ref|reference|account)($|_)")
 
 
@@ -32,6 +37,8 @@ class FieldSpec:
     choices: list[str] = field(default_factory=list)
     pattern: str | None = None
     max_length: int = 120
+    items: list["FieldSpec"] = field(default_factory=list)   # kind "items": the sub-fields
+    item_model: type | None = None                           # kind "items": the sub-model
 
 
 def _unwrap(ann):
@@ -83,6 +90,9 @@ def field_specs(model: type[BaseModel]) -> list[FieldSpec]:
             kind, choices = "choice", [str(a) for a in typing.get_args(inner)]
         elif isinstance(inner, type) and issubclass(inner, enum.Enum):
             kind, choices = "choice", [str(m.value) for m in inner]
+        elif typing.get_origin(inner) is list and _is_model(_unwrap(
+                (typing.get_args(inner) or (str,))[0])[0]):
+            kind = "items"
         elif typing.get_origin(inner) is list:
             item = typing.get_args(inner)[0] if typing.get_args(inner) else str
             kind = "pattern_list"
@@ -101,6 +111,26 @@ def field_specs(model: type[BaseModel]) -> list[FieldSpec]:
         max_len = 120
         for m in info.metadata:
             max_len = getattr(m, "max_length", None) or max_len
-        specs.append(FieldSpec(name, kind, info.description or "", labels, required,
-                               choices, pattern, max_len))
+        spec = FieldSpec(name, kind, info.description or "", labels, required,
+                         choices, pattern, max_len)
+        if kind == "items":
+            spec.item_model = _unwrap(typing.get_args(inner)[0])[0]
+            spec.items = field_specs(spec.item_model)
+        specs.append(spec)
     return specs
+
+
+def _is_model(t) -> bool:
+    return isinstance(t, type) and issubclass(t, BaseModel)
+
+
+def count_column(name: str) -> str:
+    """The parent row's column holding how many items a repeated part has."""
+    return f"{name}_count"
+
+
+def row_specs(specs: list[FieldSpec]) -> list[FieldSpec]:
+    """The parent row's columns: a repeated part becomes its item count (`<field>_count`,
+    kind "count"); its items go to their own table."""
+    return [FieldSpec(count_column(s.name), "count", required=False) if s.kind == "items" else s
+            for s in specs]

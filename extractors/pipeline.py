@@ -15,12 +15,13 @@ from tqdm import tqdm
 from .candidates import find_candidates
 from .choose import choose_field
 from .errors import DocumentError, RunError
-from .fields import FieldSpec, field_specs
+from .fields import FieldSpec, count_column, field_specs, row_specs
 from .rank import rank
 from .read import Document, read_document
 from .validate import validate_record
-from .write import (FILE_MODE, SHARED_FILE_MODE, append_records, ensure_dir, read_records,
-                    doc_id, records_lock, repair, rows_frame, write_rejection)
+from .write import (FILE_MODE, SHARED_FILE_MODE, append_items, append_records, drop_items,
+                    ensure_dir, items_frame, prune_items, read_records, doc_id, records_lock,
+                    repair, rows_frame, write_rejection)
 
 INPUT_SUFFIXES = (".pdf", ".txt")
 FLUSH_EVERY = 25       # accepted rows are written every 25 documents
@@ -107,6 +108,7 @@ class Extractor:
         self.model = model
         self.backend = backend
         self.specs: list[FieldSpec] = field_specs(model)
+        self.row_specs = row_specs(self.specs)   # the parent row: repeated parts as counts
         self.top_k = top_k
         self.all_labels = tuple(lab for s in self.specs for lab in s.labels)
         self.hints = hints   # learn.HintStore (issue 6: labels learned from reviews) or None
@@ -119,12 +121,15 @@ class Extractor:
             from .learn import apply_hints
             specs = apply_hints(self.specs, doc, self.hints)
             all_labels = tuple(lab for s in specs for lab in s.labels)
-        cands = find_candidates(doc, specs)
         values, evidence, confidence, raw = {}, {}, {}, {}
+        doc = _items_hook(doc, specs, values, evidence, confidence, raw)
+        cands = find_candidates(doc, specs)
         taken: set = set()
         opts_by_field: dict = {}
         excerpt = doc.pages[0].text[:1200]
         for spec in specs:
+            if spec.kind == "items":
+                continue
             if spec.kind == "pattern_list":
                 seen, items, ev = set(), [], []
                 for c in cands[spec.name]:
@@ -171,6 +176,51 @@ class Extractor:
         return Extraction(values, evidence, confidence, raw, opts_by_field)
 
 
+def _items_hook(doc: Document, specs, values, evidence, confidence, raw) -> Document:
+    """Repeated parts (extractors/items.py): their items go into values/evidence; the document
+    returned holds only the pages that can carry top-level fields (not those filled with
+    items), so a long statement's top-level search stays small."""
+    item_specs = [s for s in specs if s.kind == "items"]
+    if not item_specs:
+        return doc
+    from .items import extract_items, top_level_pages
+    regions: set = set()
+    for spec in item_specs:
+        res = extract_items(doc, spec, [s for s in specs if s.kind != "items"])
+        values[spec.name] = res.items
+        evidence[spec.name] = res.evidence
+        confidence[spec.name] = 1.0
+        raw[spec.name] = {"method": res.method, "count": len(res.items)}
+        regions |= res.regions
+    pages = top_level_pages(doc, regions)
+    return doc if len(pages) == len(doc.pages) else Document(doc.source, doc.sha256, pages, doc.kind)
+
+
+def _item_rows(spec: FieldSpec, record_items, evidence: list, sha: str, schema: str,
+               source: str) -> list[dict]:
+    rows = []
+    for i, item in enumerate(record_items):
+        vals = item.model_dump() if hasattr(item, "model_dump") else dict(item)
+        rows.append({"doc_sha256": sha, "schema": schema, "source_file": source, "item_index": i,
+                     **{s.name: vals.get(s.name) for s in spec.items},
+                     "evidence": _dumps(evidence[i] if i < len(evidence) else {})})
+    return rows
+
+
+def _flush(out: Path, pending: list[dict], extractor: "Extractor", mode: int) -> None:
+    """Child tables first, then the parent rows, all under one hold of the records lock."""
+    if not pending:
+        return
+    with records_lock(out):
+        docs = {(r["doc_sha256"], r["schema"]) for r in pending}
+        for spec in extractor.specs:
+            if spec.kind == "items":
+                rows = [it for r in pending for it in r.get("__items__", {}).get(spec.name, [])]
+                append_items(out, spec.name, rows, docs, spec.items, mode)
+        rows = [{k: v for k, v in r.items() if k != "__items__"} for r in pending]
+        append_records(out, rows, extractor.row_specs, mode)
+
+
 @dataclass
 class Summary:
     documents: int = 0
@@ -199,6 +249,8 @@ def run_batch(files: list[Path], schema, backend, out: Path, *, review_below: fl
     summary = Summary()
     with records_lock(out):
         summary.repaired = {k: v for k, v in repair(out, mode).items() if v}
+        if pruned := prune_items(out, mode):
+            summary.repaired["orphan_items"] = pruned
         done = set() if force else ledger(out, schema.name)
     run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
     from .learn import load_store   # issue 6: label hints learned from reviews in this OUT
@@ -229,10 +281,10 @@ def run_batch(files: list[Path], schema, backend, out: Path, *, review_below: fl
                 summary.reasons[exc.reason] = summary.reasons.get(exc.reason, 0) + 1
             if len(pending) >= flush_every or \
                     (pending and time.perf_counter() - last_flush >= flush_seconds):
-                append_records(out, pending, extractor.specs, mode)
+                _flush(out, pending, extractor, mode)
                 pending, last_flush = [], time.perf_counter()
     finally:   # also on Ctrl-C / SIGTERM: what was accepted so far is kept
-        append_records(out, pending, extractor.specs, mode)
+        _flush(out, pending, extractor, mode)
     summary.seconds = time.perf_counter() - t0
     return summary
 
@@ -245,6 +297,17 @@ def _accept(path: Path, sha: str, extractor: Extractor, schema, prov: dict, revi
         doc = read_document(path, password=password, timeout=parse_timeout,
                             mem_mb=parse_mem_mb, sha256=sha, ocr=ocr)
     ex = extractor.extract(doc)
+    try:
+        return _accept_extraction(path, sha, doc, ex, extractor, schema, prov, review_below, extra)
+    except DocumentError as exc:   # the items found go into the rejection too
+        exc.items = {s.name: {"items": ex.values.get(s.name), "evidence": ex.evidence.get(s.name)}
+                     for s in extractor.specs if s.kind == "items"}
+        if exc.items and isinstance(exc.evidence, dict):   # item evidence lives under "items"
+            exc.evidence = {k: v for k, v in exc.evidence.items() if k not in exc.items}
+        raise
+
+
+def _accept_extraction(path, sha, doc, ex, extractor, schema, prov, review_below, extra) -> dict:
     try:
         record = validate_record(schema.model, ex.values, evidence=ex.evidence,
                                  confidence=ex.confidence, raw_output=ex.raw_output)
@@ -262,16 +325,29 @@ def _accept(path: Path, sha: str, extractor: Extractor, schema, prov: dict, revi
                             partial=record.model_dump(mode="json"),
                             evidence=ex.evidence, confidence=ex.confidence)
     row = record.model_dump()
+    items, ev = {}, dict(ex.evidence)
+    for spec in extractor.specs:
+        if spec.kind == "items":
+            got = getattr(record, spec.name) or []
+            items[spec.name] = _item_rows(spec, got, ev.pop(spec.name, None) or [], sha,
+                                          schema.name, str(path))
+            row.pop(spec.name, None)
+            row[count_column(spec.name)] = len(got)
     row.update(source_file=str(path), doc_sha256=sha, **prov,
                extracted_at=dt.datetime.now(dt.timezone.utc).isoformat(),
-               evidence=_dumps(ex.evidence), confidence=_dumps(ex.confidence),
+               evidence=_dumps(ev), confidence=_dumps(ex.confidence),
                min_confidence=weakest, **extra)
     try:
-        rows_frame([row], extractor.specs)   # fails now, as this document, not at the flush
+        rows_frame([row], extractor.row_specs)   # fails now, as this document, not at the flush
+        for spec in extractor.specs:
+            if spec.kind == "items" and items[spec.name]:
+                items_frame(items[spec.name], spec.items)
     except ValueError as exc:
         raise DocumentError("validation_failed", str(exc), stage="write",
                             raw_output=ex.raw_output, partial=record.model_dump(mode="json"),
                             evidence=ex.evidence, confidence=ex.confidence) from None
+    if items:
+        row["__items__"] = items
     return row
 
 
@@ -323,4 +399,8 @@ def _reject(out: Path, path: Path, sha: str, exc: DocumentError, prov: dict, mod
         "field_errors": exc.field_errors, "raw_output": exc.raw_output,
         "partial": exc.partial, "evidence": exc.evidence, "confidence": exc.confidence,
     }
-    write_rejection(out, doc_id(sha), payload, mode)
+    if getattr(exc, "items", None):
+        payload["items"] = exc.items
+    with records_lock(out):
+        drop_items(out, sha, prov["schema"], mode)   # a redone document keeps no old items
+        write_rejection(out, doc_id(sha), payload, mode)

@@ -343,8 +343,11 @@ def _prepare(out: Path, item: Item, schema, reviewer: str, learn: bool,
     d = item.data
     evidence = dict(d.get("evidence") or {})
     confidence = dict(d.get("confidence") or {})
+    found = d.get("items") or {}   # repeated parts: the items the extractor found
+    item_values = {**item.values, **{k: v.get("items") or [] for k, v in found.items()
+                                     if k in schema.model.model_fields}}
     try:
-        record = validate_record(schema.model, item.values, evidence=evidence,
+        record = validate_record(schema.model, item_values, evidence=evidence,
                                  confidence=confidence, raw_output=d.get("raw_output"))
     except DocumentError as exc:
         raise ReviewError(f"still not valid: {exc.message}") from None
@@ -386,7 +389,32 @@ def _prepare(out: Path, item: Item, schema, reviewer: str, learn: bool,
         example = learning.learn_example(doc, specs, schema.name, values, item.original,
                                          item.source_file, store)
         store.add(example)
-    return _Prepared(item, row, specs, gold, example)
+    from .fields import count_column, row_specs
+    from .pipeline import _item_rows
+    children = {}
+    for spec in specs:
+        if spec.kind == "items":
+            got = getattr(record, spec.name) or []
+            children[spec.name] = (spec, _item_rows(
+                spec, got, (found.get(spec.name) or {}).get("evidence") or [],
+                d.get("doc_sha256"), schema.name, item.source_file))
+            row.pop(spec.name, None)
+            gold.pop(spec.name, None) if isinstance(gold, dict) else None
+            row[count_column(spec.name)] = len(got)
+    if children:
+        row["__items__"] = children
+    return _Prepared(item, row, row_specs(specs), gold, example)
+
+
+def _append_items(out: Path, group: list) -> None:
+    """Repeated parts of accepted items -> OUT/records_<field>.parquet (see write.append_items)."""
+    from .write import append_items
+    names = {n for p in group for n in p.row.get("__items__", {})}
+    for name in names:
+        spec = next(p.row["__items__"][name][0] for p in group if name in p.row.get("__items__", {}))
+        rows = [r for p in group for r in p.row.get("__items__", {}).get(name, (None, []))[1]]
+        docs = {(p.row["doc_sha256"], p.row["schema"]) for p in group}
+        append_items(out, name, rows, docs, spec.items)
 
 
 def _read_source(out: Path, item: Item, warnings: list[str]):
@@ -455,7 +483,9 @@ def accept(out: Path, ids: list[str] | None = None, *, all_items: bool = False,
             for p in prepared:
                 by_schema.setdefault(p.row["schema"], []).append(p)
             for group in by_schema.values():
-                append_records(Path(out), [p.row for p in group], group[0].specs)
+                _append_items(Path(out), group)   # child tables first, as a run does
+                append_records(Path(out), [{k: v for k, v in p.row.items() if k != "__items__"}
+                                           for p in group], group[0].specs)
             if _crash_after_records:      # tests: the process dies here
                 os._exit(17)
             # 2. out of the queue (append_records may already have removed the file)

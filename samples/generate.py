@@ -1399,6 +1399,9 @@ def make_invoice(rng: random.Random, index: int):
         "net_total": gt_money(d["net"]),
         "tax_total": gt_money(d["tax"]),
         "grand_total": gt_money(d["gross"]),
+        "line_items": [{"description": it["desc"], "quantity": f"{it['qty'].normalize():f}",
+                        "unit_price": gt_money(it["price"]), "amount": gt_money(it["amount"])}
+                       for it in d["items"]],
     }
     return doc, truth, printed, layout
 

@@ -16,11 +16,13 @@ from extractors.errors import RunError
 from .insurance_claim import InsuranceClaim
 from .invoice import Invoice
 from .utility_bill import UtilityBill
+from .utility_statement import UtilityStatement
 
 REGISTRY: dict[str, type[BaseModel]] = {
     "utility_bill": UtilityBill,
     "insurance_claim": InsuranceClaim,
     "invoice": Invoice,
+    "utility_statement": UtilityStatement,
 }
 
 
@@ -62,11 +64,27 @@ def load_schema(spec: str) -> Schema:
         if cls_name not in models:
             raise RunError(f"schema file {path} has no pydantic model named {cls_name}")
         model = models[cls_name]
-    elif len(models) == 1:
-        model = next(iter(models.values()))
+    elif len(models) == 1 or len(_roots(models)) == 1:
+        model = next(iter(models.values())) if len(models) == 1 else _roots(models)[0]
     elif not models:
         raise RunError(f"schema file {path} defines no pydantic model")
     else:
         raise RunError(f"schema file {path} defines several models ({', '.join(models)}): "
                        f"pick one with {path}:ClassName")
     return Schema(model.__name__, model)
+
+
+def _roots(models: dict) -> list:
+    """The models no other model of the file uses as a field type (a repeated part's item
+    model, `list[InvoiceLine]`, is not a document type of its own)."""
+    import typing
+    used = set()
+    for m in models.values():
+        for info in m.model_fields.values():
+            stack = [info.annotation]
+            while stack:
+                t = stack.pop()
+                if isinstance(t, type) and issubclass(t, BaseModel):
+                    used.add(t)
+                stack.extend(typing.get_args(t))
+    return [m for m in models.values() if m not in used]

@@ -8,6 +8,21 @@ from typing import Optional
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
+class InvoiceLine(BaseModel):
+    """One line of an invoice's item table."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    description: Optional[str] = Field(default=None, max_length=400, description='What was sold, "Description", "Bezeichnung", "Désignation"',
+                                       json_schema_extra={"labels": ["description", "item description", "item", "article", "product", "service", "details", "bezeichnung", "beschreibung", "artikelbezeichnung", "artikel", "produkt", "leistung", "leistungsbeschreibung", "designation", "désignation", "libellé", "libelle", "produit"]})
+    quantity: Optional[Decimal] = Field(default=None, description='How many, "Qty", "Menge", "Quantité"',
+                                        json_schema_extra={"kind": "number", "labels": ["quantity", "qty", "units", "hours", "menge", "anzahl", "stück", "quantité", "quantite", "qté", "qte"]})
+    unit_price: Optional[Decimal] = Field(default=None, description='Price of one unit, "Unit price", "Einzelpreis", "Prix unitaire"',
+                                          json_schema_extra={"labels": ["unit price", "price", "rate", "unit cost", "price per unit", "einzelpreis", "preis", "stückpreis", "e-preis", "nettopreis", "prix unitaire", "prix unit", "prix", "pu ht", "p.u."]})
+    amount: Decimal = Field(description='Line total, "Amount", "Gesamtpreis", "Montant"',
+                            json_schema_extra={"labels": ["amount", "line total", "total", "net amount", "amount net", "betrag", "nettobetrag", "gesamtpreis", "gesamt", "summe", "positionsbetrag", "entgelt", "wert", "montant", "montant ht", "total ht", "prix total"]})
+
+
 class Invoice(BaseModel):
     """An invoice: number, dates, seller and buyer, currency and totals."""
 
@@ -35,6 +50,8 @@ class Invoice(BaseModel):
                                          json_schema_extra={"labels": ["tax", "vat", "total tax", "tax total", "vat total", "total vat", "mwst", "umsatzsteuer", "ust", "steuerbetrag", "steuer", "mehrwertsteuer", "tva", "montant tva", "total tva"]})
     grand_total: Decimal = Field(max_digits=14, decimal_places=2, description='Total including tax, "Total", "Gesamtbetrag", "Bruttobetrag", "Total TTC"',
                                  json_schema_extra={"labels": ["total", "grand total", "invoice total", "total amount", "total due", "amount due", "gesamtbetrag", "bruttobetrag", "brutto", "rechnungsbetrag", "gesamt brutto", "bruttosumme", "summe brutto", "gesamtsumme", "endbetrag", "rechnungssumme brutto", "total ttc", "montant ttc", "net à payer"]})
+    line_items: list[InvoiceLine] = Field(default_factory=list, description="The invoice's lines (item table)",
+                                          json_schema_extra={"labels": ["line items", "items", "positionen", "lignes"]})
 
     @model_validator(mode="after")
     def _rules(self):

@@ -15,7 +15,8 @@ from tests.evidence_check import mismatches
 
 pytestmark = pytest.mark.e2e
 # measured on the committed samples (README): utility 0.98, invoice 0.97, claim 0.97
-MIN_FIELD_ACCURACY = {"utility_bill": 0.9, "invoice": 0.9, "insurance_claim": 0.9}
+MIN_FIELD_ACCURACY = {"utility_bill": 0.9, "invoice": 0.9, "insurance_claim": 0.9,
+                      "utility_statement": 0.9}
 
 
 @pytest.mark.parametrize("schema", list(REGISTRY))

@@ -545,7 +545,8 @@ def test_injection_twins_give_identical_records(tmp_path, real_backend):
     twins = {"clean": injected_invoice(), "hidden": injected_invoice(hidden=HIDDEN_KINDS),
              "hidden_and_visible": injected_invoice(hidden=HIDDEN_KINDS, visible=True)}
     records, prompts = {}, {}
-    fields = list(load_schema("invoice").model.model_fields)
+    from extractors.fields import field_specs, row_specs
+    fields = [s.name for s in row_specs(field_specs(load_schema("invoice").model))]
     for name, data in twins.items():
         (tmp_path / f"{name}.pdf").write_bytes(data)
         backend = RecordingBackend(real_backend)
@@ -624,7 +625,8 @@ def test_socket_blocked_run_logs_no_values_and_writes_owner_only(tmp_path, monke
 
 def load_fields() -> list[str]:
     from schemas import load_schema
-    return list(load_schema("invoice").model.model_fields)
+    from extractors.fields import field_specs, row_specs
+    return [s.name for s in row_specs(field_specs(load_schema("invoice").model))]
 
 
 def test_shared_output_gives_group_read_and_a_default_run_takes_it_back(tmp_path, fake_backend):

@@ -1,0 +1,504 @@
+"""Repeated parts: a `list[SubModel]` field (kind "items") -> one item per printed row or block.
+
+Two generic layouts, both found from the page layout alone (no model call):
+
+- **Table**: a header row whose cells match the sub-fields' labels ("Description  Qty  Unit
+  Price  Amount", "Beschreibung  Menge  Einzelpreis  Gesamtpreis"; headers wrapped over two
+  lines are joined). The row driver is the required money sub-field (the line total): every
+  following line with an amount in its column is one item; lines without one continue the
+  item's description. The table ends at a line labelled like one of the parent's totals
+  (net/tax/grand total), at another table's header row, or at a wide vertical gap; at the end of
+  a page it continues on the next page (under a repeated header, or under the same columns if
+  the page has none). Carry lines ("Carried forward", "Übertrag", "Brought forward") are not
+  items.
+- **Blocks**: a section repeated once per item (the account sections of a summary bill), each
+  starting at its key sub-field printed with its label ("Account Number: 8519-74679-4"); the
+  other sub-fields are found inside the block by the same candidates and label ranking as
+  top-level fields.
+
+Both are tried; the layout giving more complete items wins. Every value is copied from the page
+and carries evidence (page, span, box, printed text) like a top-level field. `regions` are the
+(page, line) pairs the items were read from: top-level fields are not looked for there
+(`top_level_pages`), which is what keeps a 150-page statement's top-level search small.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from price_parser import Price
+
+from .candidates import DATE_RES, PageIndex, find_candidates, guess_dayfirst, looks_like_label
+from .fields import FieldSpec
+from .normalize import parse_amount, parse_date
+from .rank import END_NAME, START_NAME, _tokens, label_match, rank
+from .read import COLUMN_GAP, Document
+
+HEADER_MATCH = 0.55        # label_match a header cell needs to name a sub-field's column
+GAP_LINES = 6.0            # a vertical gap of this many line heights ends a table
+CARRY = re.compile(r"\b(carried|brought)\s+(forward|over)\b|\bcarry\s+forward\b|\bcarried\s+over\b|"
+                   r"\bübertrag\b|\bvortrag\b|\bcontinued\b|\bfortsetzung\b|\breport\b|"
+                   r"\bà reporter\b|\breporté\b|\bpage\s+(sub)?total\b|\bsubtotal this page\b|"
+                   r"\bzwischensumme\b", re.I)
+AMOUNT_SHAPE = re.compile(r"\d[.,]\d{2}\)?(?:\s?[€$£]|\s?[A-Z]{3})?$|^[€$£]|[€$£]$")
+
+
+@dataclass
+class ItemsResult:
+    items: list[dict] = field(default_factory=list)       # sub-field -> typed value
+    evidence: list[dict] = field(default_factory=list)    # sub-field -> evidence dict
+    regions: set = field(default_factory=set)             # (page, line) the items came from
+    method: str = ""                                      # "table" | "blocks" | ""
+
+
+# ------------------------------------------------------------------------------------------
+# values
+# ------------------------------------------------------------------------------------------
+def parse_number(text: str) -> Decimal | None:
+    """A printed quantity or price -> Decimal as printed (no rounding: "3,3333", "1.5 h")."""
+    m = re.search(r"-?\(?\d[\d.,' ]*", text)
+    if not m:
+        return None
+    try:
+        amount = Price.fromstring(m.group().strip()).amount
+        return None if amount is None else Decimal(amount)
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _typed(spec: FieldSpec, text: str, dayfirst: bool, which: str = ""):
+    text = text.strip()
+    if not text:
+        return None
+    if spec.kind == "money":
+        return parse_amount(text) if re.search(r"\d", text) else None
+    if spec.kind == "number":
+        return parse_number(text)
+    if spec.kind == "date":
+        dates = []
+        for rx in DATE_RES:
+            dates += [(m.start(), m.group()) for m in rx.finditer(text)]
+        dates.sort()
+        if not dates:
+            return None
+        printed = dates[-1][1] if which == "end" else dates[0][1]
+        return parse_date(printed, dayfirst=dayfirst)
+    return text[:spec.max_length]
+
+
+def _evidence(page, words, text: str) -> dict:
+    return {"page": page.number, "start": min(w.start for w in words),
+            "end": max(w.end for w in words),
+            "bbox": [round(min(w.x0 for w in words), 2), round(min(w.top for w in words), 2),
+                     round(max(w.x1 for w in words), 2), round(max(w.bottom for w in words), 2)],
+            "text": text}
+
+
+# ------------------------------------------------------------------------------------------
+# tables
+# ------------------------------------------------------------------------------------------
+@dataclass
+class Column:
+    x0: float
+    x1: float
+    text: str
+    fields: list = field(default_factory=list)   # sub-field names this column holds
+
+
+def _line_words(idx: PageIndex, li: int):
+    return sorted(idx.by_line.get(li, []), key=lambda w: w.x0)
+
+
+def _has_amount(words) -> bool:
+    return any(AMOUNT_SHAPE.search(w.text) for w in words)
+
+
+def _header_columns(idx: PageIndex, li: int) -> tuple[list[Column], int]:
+    """The cells of line li as columns, with digit-free label lines just below that lie under
+    a cell folded in ("Positions-" / "betrag"); and how many lines were folded in."""
+    cols = [Column(c[0].x0, c[-1].x1, " ".join(w.text for w in c)) for c in idx._cells(li)]
+    lh = idx.line_height
+    prev_bottom = max((w.bottom for w in idx.by_line.get(li, [])), default=0)
+    folded = 0
+    for nxt in (li + 1, li + 2):
+        words = idx.by_line.get(nxt, [])
+        if not words or any(re.search(r"\d", w.text) for w in words):
+            break
+        if min(w.top for w in words) - prev_bottom > 0.8 * lh:
+            break
+        for cell in idx._cells(nxt):
+            cx0, cx1 = cell[0].x0, cell[-1].x1
+            best = max(cols, key=lambda c: min(c.x1, cx1) - max(c.x0, cx0))
+            if min(best.x1, cx1) - max(best.x0, cx0) > 0:
+                joined = " ".join(w.text for w in cell)
+                best.text = (best.text[:-1] + joined) if best.text.endswith("-") else \
+                    f"{best.text} {joined}"
+                best.x0, best.x1 = min(best.x0, cx0), max(best.x1, cx1)
+        prev_bottom = max(w.bottom for w in words)
+        folded += 1
+    return cols, folded
+
+
+def _match_header(cols: list[Column], subs: list[FieldSpec]) -> dict[str, int]:
+    """sub-field -> column index, one column per sub-field (best label matches first); a date
+    range column ("Service Period") serves both its start and end sub-fields."""
+    pairs = []
+    for ci, col in enumerate(cols):
+        if not looks_like_label(col.text) and not re.fullmatch(r"[#№]|no\.?|nr\.?", col.text, re.I):
+            continue
+        for s in subs:
+            if s.kind in ("money", "number", "date", "text", "id"):
+                sc = label_match(col.text, tuple(s.labels))
+                if sc >= HEADER_MATCH:
+                    pairs.append((sc, ci, s.name))
+    pairs.sort(key=lambda t: -t[0])
+    got: dict[str, int] = {}
+    used: set = set()
+    for sc, ci, name in pairs:
+        if name in got or ci in used:
+            continue
+        got[name], _ = ci, used.add(ci)
+    kinds = {s.name: s.kind for s in subs}
+    for sc, ci, name in pairs:   # start/end dates printed as one range in one column
+        if name not in got and kinds[name] == "date" and \
+                any(kinds[n] == "date" and c == ci for n, c in got.items()):
+            got[name] = ci
+    return got
+
+
+def _driver(subs: list[FieldSpec], got: dict[str, int]) -> str | None:
+    """The column every item has: the required money sub-field (an invoice line's amount)."""
+    for s in subs:
+        if s.kind == "money" and s.required and s.name in got:
+            return s.name
+    return None
+
+
+def _assign(words, cols: list[Column], text_cols: set = frozenset(), text: str = "") -> dict:
+    """Words of a line -> column index (most horizontal overlap, else the nearest column). A
+    word printed right after a text column's word (one space, no column gap) stays in that
+    column: a long address or description runs on under the next header."""
+    out: dict[int, list] = {}
+    prev, prev_ci = None, None
+    for w in words:
+        best, best_ov = None, None
+        for ci, c in enumerate(cols):
+            ov = min(c.x1, w.x1) - max(c.x0, w.x0)
+            if best_ov is None or ov > best_ov:
+                best, best_ov = ci, ov
+        if prev is not None and prev_ci in text_cols and best != prev_ci and \
+                text[prev.end:w.start] == " ":
+            best = prev_ci
+        out.setdefault(best, []).append(w)
+        prev, prev_ci = w, best
+    return out
+
+
+def _other_header(idx: PageIndex, li: int) -> bool:
+    """A row of three or more short label cells with no values: another table begins."""
+    cells = idx._cells(li)
+    if len(cells) < 3:
+        return False
+    texts = [" ".join(w.text for w in c) for c in cells]
+    return all(len(t.split()) <= 4 and not re.search(r"\d{2}", t) and looks_like_label(t)
+               for t in texts)
+
+
+def _stop_line(idx: PageIndex, li: int, stop_labels: tuple, desc_col: int | None, cols) -> bool:
+    """A line with a short cell naming one of the parent's totals word for word ("Summe netto",
+    "Nettobetrag", "Subtotal", "Total"; a compound such as "Bruttopreis" is not "brutto"): the
+    table has ended (a payment note may share the line, left of the totals)."""
+    if not stop_labels:
+        return False
+    phrases = _stop_phrases(stop_labels)
+    cells = idx._cells(li)
+    if sum(1 for c in cells if any(re.search(r"\d", w.text) for w in c)) > 2:
+        return False   # an item row (quantity, price, tax rate, amount), not a totals line
+    for cell in cells:
+        toks = _tokens(" ".join(w.text for w in cell if not re.search(r"\d", w.text)))
+        if not toks or len(toks) > 5:
+            continue
+        for ph in phrases:
+            n = len(ph)
+            if any(toks[i:i + n] == ph for i in range(len(toks) - n + 1)):
+                return True
+    return False
+
+
+_PHRASES: dict = {}
+
+
+def _stop_phrases(labels: tuple) -> list:
+    if labels not in _PHRASES:
+        _PHRASES[labels] = [t for t in {_tokens(lab) for lab in labels} if t]
+    return _PHRASES[labels]
+
+
+@dataclass
+class _Row:
+    page: object
+    line: int
+    words: dict   # column index -> words on the driver line
+    pre: list = field(default_factory=list)    # (page, line, words by column) above the row
+    post: list = field(default_factory=list)   # ... below it
+
+
+def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
+    """All item rows of all item tables of the document, with the columns they were read under."""
+    rows: list[tuple[_Row, list[Column], dict]] = []
+    regions: set = set()
+    carry_cols = None   # columns of a table still open at the end of the previous page
+    for page, idx in zip(doc.pages, idxs):
+        li, n = 0, len(idx.lines)
+        active = None
+        carried = 0   # lines read under a table carried over from the previous page
+        if carry_cols is not None:
+            active = carry_cols
+            carry_cols = None
+            carried = 1
+        pending: list = []
+        last_bottom = None
+        while li < n:
+            words = _line_words(idx, li)
+            if not words:
+                li += 1
+                continue
+            text = idx.lines[li]
+            if active is None or not _has_amount(words):
+                cols, folded = _header_columns(idx, li) if not _has_amount(words) else ([], 0)
+                got = _match_header(cols, subs) if len(cols) >= 2 else {}
+                drv = _driver(subs, got)
+                kinds = {x.name: x.kind for x in subs}
+                if drv is None and len(got) >= 2 and cols:
+                    # no header names the line total: it is the rightmost column (or right of
+                    # the last header cell, when its header is printed elsewhere)
+                    drv = next((x.name for x in subs if x.kind == "money" and x.required), None)
+                    if drv is not None:
+                        last = max(range(len(cols)), key=lambda i: cols[i].x1)
+                        if last in got.values():
+                            cols.append(Column(cols[last].x1 + 1, page.width or
+                                               cols[last].x1 + 80, ""))
+                            last = len(cols) - 1
+                        got[drv] = last
+                # an item table names what each row is (a description, an account) and its
+                # amount; a tax or discount breakdown ("Satz  Nettopreis  Betrag") does not
+                if drv is not None and len(got) >= 2 and \
+                        any(kinds[n_] in ("text", "id") for n_ in got):
+                    for name, ci in got.items():
+                        cols[ci].fields.append(name)
+                    active = (cols, got, drv)
+                    pending, last_bottom, carried = [], None, 0
+                    for k in range(folded + 1):
+                        regions.add((page.number, li + k))
+                    li += folded + 1
+                    continue
+            if active is None:
+                li += 1
+                continue
+            cols, got, drv = active
+            kinds = {x.name: x.kind for x in subs}
+            top = min(w.top for w in words)
+            if last_bottom is not None and top - last_bottom > GAP_LINES * idx.line_height:
+                active = None
+                continue
+            if CARRY.search(text):
+                regions.add((page.number, li))
+                li += 1
+                continue
+            if _other_header(idx, li) or _stop_line(idx, li, stop_labels, got.get("description"), cols):
+                active = None
+                continue
+            by_col = _assign(words, cols, {got[n_] for n_ in got if kinds[n_] == "text"},
+                             page.text)
+            drv_words = [w for w in by_col.get(got[drv], []) if AMOUNT_SHAPE.search(w.text)]
+            if carried and not drv_words:
+                # a page without its own header: only a running head may precede the rows
+                carried += 1
+                if carried > 4:
+                    active, pending = None, []
+                    continue
+            elif carried and drv_words:
+                carried = 0
+            if drv_words:
+                row = _Row(page, li, by_col, pre=pending)
+                pending = []
+                rows.append((row, cols, got))
+            elif rows and rows[-1][0].page is page and not pending and \
+                    _close(rows[-1][0], li, idx) and \
+                    (last_bottom is None or top - last_bottom <= 1.5 * idx.line_height):
+                rows[-1][0].post.append((page, li, by_col))
+            else:
+                pending.append((page, li, by_col))
+                if len(pending) > 8:   # a long run of lines without an amount: not the table
+                    pending.pop(0)
+            regions.add((page.number, li))
+            last_bottom = max(w.bottom for w in words)
+            li += 1
+        if active is not None:
+            carry_cols = active
+    return rows, regions
+
+
+def _last_line(row: _Row) -> int:
+    return row.post[-1][1] if row.post else row.line
+
+
+def _close(row: _Row, li: int, idx: PageIndex) -> bool:
+    return li - _last_line(row) == 1
+
+
+def _table_items(doc: Document, idxs, spec: FieldSpec, stop_labels: tuple,
+                 dayfirst: bool) -> ItemsResult:
+    subs = spec.items
+    rows, regions = _table_rows(doc, idxs, subs, stop_labels)
+    res = ItemsResult(regions=regions, method="table")
+    for row, cols, got in rows:
+        values, ev = {}, {}
+        for s in subs:
+            if s.name not in got:
+                continue
+            ci = got[s.name]
+            which = "start" if START_NAME.search(s.name) else \
+                "end" if END_NAME.search(s.name) else ""
+            parts = []
+            if s.kind == "text":
+                own = row.words.get(ci, [])
+                lines = ([(row.page, row.line, own)] if own else [])
+                if own:
+                    lines += [(p, ln, bc.get(ci, [])) for p, ln, bc in row.post]
+                else:
+                    lines = [(p, ln, bc.get(ci, [])) for p, ln, bc in row.pre] + \
+                        [(p, ln, bc.get(ci, [])) for p, ln, bc in row.post]
+                for p, ln, ws in lines:
+                    if ws:
+                        parts.append((p, ws))
+            else:
+                ws = row.words.get(ci, [])
+                if s.name != _driver(subs, got) and s.kind in ("money", "number"):
+                    ws = [w for w in ws if re.search(r"\d", w.text)][:2]
+                if s.kind == "money" and ws:
+                    ws = [w for w in ws if re.search(r"\d", w.text)]
+                    ws = ws[-1:] if s.name == _driver(subs, got) else ws
+                if ws:
+                    parts.append((row.page, ws))
+            if not parts:
+                continue
+            text = " ".join(" ".join(w.text for w in ws) for _, ws in parts)
+            value = _typed(s, text, dayfirst, which)
+            if value is None:
+                continue
+            values[s.name] = value
+            words = [w for _, ws in parts for w in ws]
+            ev[s.name] = _evidence(parts[0][0], [w for w in words if True], text) \
+                if all(p is parts[0][0] for p, _ in parts) else \
+                _evidence(parts[0][0], parts[0][1], " ".join(w.text for w in parts[0][1]))
+        res.items.append(values)
+        res.evidence.append(ev)
+    return res
+
+
+# ------------------------------------------------------------------------------------------
+# repeated blocks
+# ------------------------------------------------------------------------------------------
+def _block_items(doc: Document, idxs, spec: FieldSpec, dayfirst: bool) -> ItemsResult:
+    """Sections that each start with the key sub-field printed after its label."""
+    subs = spec.items
+    cands = find_candidates(doc, subs)
+    keys = [s for s in subs if s.kind == "id"]   # sections are keyed by an identifier
+    best = None
+    for key in keys:
+        starts = [c for c in cands[key.name]
+                  if c.label_left and label_match(c.label_left, tuple(key.labels)) >= 0.7]
+        by_label: dict = {}   # the sections all print their key under the same label
+        for c in starts:
+            by_label.setdefault(c.label_left.strip(" :#").casefold(), []).append(c)
+        starts = max(by_label.values(), key=len) if by_label else []
+        seen, uniq = set(), []
+        for c in sorted(starts, key=lambda c: (c.page, c.start)):
+            if str(c.value) not in seen:
+                seen.add(str(c.value))
+                uniq.append(c)
+        if len(uniq) >= 2 and (best is None or len(uniq) > len(best[1])):
+            best = (key, uniq)
+    res = ItemsResult(method="blocks")
+    if best is None:
+        return res
+    key, starts = best
+    line_of = {p.number: idx for p, idx in zip(doc.pages, idxs)}
+    bounds = [(c.page, line_of[c.page].line_of(c.start)) for c in starts]
+    ends = bounds[1:] + [(doc.pages[-1].number, 10 ** 9)]
+    max_lines = _typical_block_lines(bounds, line_of)
+
+    def inside(c, b, e):
+        pos = (c.page, line_of[c.page].line_of(c.start))
+        return b <= pos < e
+
+    # every candidate of a sub-field, bucketed by block (one pass over the blocks in order)
+    for k, (start_c, b, e) in enumerate(zip(starts, bounds, ends)):
+        e = min(e, (b[0], b[1] + max_lines)) if e[0] != b[0] else e
+        if e[0] != b[0]:   # a block runs at most to its page's end plus max_lines lines
+            e = min(e, (b[0] + 1, max_lines))
+        values, ev = {key.name: start_c.value}, {key.name: start_c.evidence()}
+        for s in subs:
+            if s is key:
+                continue
+            pool = [c for c in cands[s.name] if inside(c, b, e)]
+            siblings = [x for x in subs if x is not s]
+            opts = rank(s, pool, siblings, 1)
+            if opts and opts[0].score > 0.3:
+                values[s.name] = opts[0].value
+                ev[s.name] = opts[0].evidence()
+        res.items.append(values)
+        res.evidence.append(ev)
+        for pg in range(b[0], e[0] + 1):
+            idx = line_of.get(pg)
+            if idx is None:
+                continue
+            lo = b[1] if pg == b[0] else 0
+            hi = e[1] if pg == e[0] else len(idx.lines)
+            for li in range(lo, min(hi, len(idx.lines))):
+                res.regions.add((pg, li))
+    return res
+
+
+def _typical_block_lines(bounds, line_of) -> int:
+    same = [b2[1] - b1[1] for b1, b2 in zip(bounds, bounds[1:]) if b1[0] == b2[0]]
+    if not same:
+        return 40
+    same.sort()
+    return max(same[len(same) // 2] + 2, 4)
+
+
+# ------------------------------------------------------------------------------------------
+def extract_items(doc: Document, spec: FieldSpec, parent: list[FieldSpec]) -> ItemsResult:
+    """The items of one repeated part of a document (see the module docstring)."""
+    idxs = [PageIndex(p) for p in doc.pages]
+    dayfirst = guess_dayfirst(doc)
+    stop = tuple(lab for s in parent if s.kind == "money" for lab in s.labels)
+    table = _table_items(doc, idxs, spec, stop, dayfirst)
+    blocks = _block_items(doc, idxs, spec, dayfirst)
+
+    def quality(r: ItemsResult) -> tuple:
+        filled = sum(len(v) for v in r.items)
+        return (len(r.items) > 0, filled, len(r.items))
+
+    best = max((table, blocks), key=quality)
+    other = blocks if best is table else table
+    best.regions |= other.regions   # both hold repeated lines, not top-level values
+    return best
+
+
+def top_level_pages(doc: Document, regions: set, keep: float = 0.8) -> list:
+    """Pages whose lines are mostly items (share >= keep) cannot hold top-level fields: the
+    pages left, always including the first one."""
+    out = []
+    for p in doc.pages:
+        lines = [i for i, t in enumerate(p.text.split("\n")) if t.strip()]
+        if p.number == doc.pages[0].number or not lines:
+            out.append(p)
+            continue
+        inside = sum((p.number, i) in regions for i in lines)
+        if inside / len(lines) < keep:
+            out.append(p)
+    return out
