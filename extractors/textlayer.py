@@ -52,8 +52,11 @@ def _addr(handle) -> int:
     return ctypes.cast(handle, ctypes.c_void_p).value or 0
 
 
+_RGBA = tuple(ctypes.c_uint() for _ in range(4))
+
+
 def _color(getter, obj) -> tuple | None:
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    r, g, b, a = _RGBA
     if not getter(obj, r, g, b, a):
         return None
     return (r.value / 255, g.value / 255, b.value / 255)
@@ -157,8 +160,10 @@ def page_items(pdf_page, text_page) -> tuple[list, list[int]]:
     def glyphs(k):
         obj = handles[k]
         mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj)
+        stroked = mode in (1, 2, 5, 6)      # the stroke colour matters only then
         gs = GState(_color(pdfium_c.FPDFPageObj_GetFillColor, obj),
-                    _color(pdfium_c.FPDFPageObj_GetStrokeColor, obj), _RGB, _RGB)
+                    _color(pdfium_c.FPDFPageObj_GetStrokeColor, obj) if stroked else None,
+                    _RGB, _RGB)
         fs = size.value if pdfium_c.FPDFTextObj_GetFontSize(obj, size) else 0.0
         for i in by_obj[k]:
             u = pdfium_c.FPDFText_GetUnicode(tp, i)
