@@ -164,18 +164,18 @@ def _pdfplumber_page(p, number: int) -> Page:
 def _pdfium_page(pdf_page, p, number: int) -> Page:
     """The text layer read by pdfium (extractors/textlayer.py), through the same hidden-text
     filter, word grouping and line layout as a pdfplumber page."""
-    from .textlayer import char_dicts, page_items, word_spaces
+    from .textlayer import char_dicts, page_items
     from .visible import visible_glyphs
     w, h = float(p.width), float(p.height)     # pdfplumber's page geometry (inherited boxes)
     mb, cb = p.page_obj.mediabox, p.page_obj.cropbox
     box = (max(cb[0], mb[0]), max(cb[1], mb[1]), min(cb[2], mb[2]), min(cb[3], mb[3]))
     text_page = pdf_page.get_textpage()
     try:
-        items, spaces = page_items(pdf_page, text_page)
+        items = page_items(pdf_page, text_page)
     finally:
         text_page.close()
     shown, hidden = visible_glyphs(items, box, max(w * h, 0.0))
-    text, words = _words_from_chars(char_dicts(shown + word_spaces(shown, spaces), h))
+    text, words = _words_from_chars(char_dicts(shown, h))
     return Page(number, text, words, float(w), float(h), hidden_chars=hidden)
 
 
