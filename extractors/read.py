@@ -294,6 +294,33 @@ def _child(path, password, mem_mb, conn, cpu_seconds=None):
         conn.close()
 
 
+WALL_FACTOR = 4     # a parser child may take this many times the limit in wall time while
+                    # it waits for a core (the model runs meanwhile); its CPU time is the limit
+
+
+def _child_cpu_seconds(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return float("inf")     # cannot tell: count wall time
+
+
+def _wait_for_child(recv, proc, timeout: float) -> None:
+    """Until the child's answer is ready; parse_timeout once it has used `timeout` seconds of
+    CPU (documents read ahead share the cores with the model, so wall time overstates the
+    work), or WALL_FACTOR x timeout of wall time in any case."""
+    import time
+    start = time.monotonic()
+    while not recv.poll(min(1.0, timeout)):
+        waited = time.monotonic() - start
+        if waited >= timeout * WALL_FACTOR or \
+                (waited >= timeout and _child_cpu_seconds(proc.pid) >= timeout):
+            raise DocumentError("parse_timeout", f"parsing took longer than {timeout:g}s",
+                                stage="read")
+
+
 def _read_pdf_isolated(path: str, password, timeout: float, mem_mb: int) -> list[Page]:
     ctx = mp.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
@@ -302,9 +329,7 @@ def _read_pdf_isolated(path: str, password, timeout: float, mem_mb: int) -> list
     proc.start()
     send.close()
     try:
-        if not recv.poll(timeout):
-            raise DocumentError("parse_timeout", f"parsing took longer than {timeout:g}s",
-                                stage="read")
+        _wait_for_child(recv, proc, timeout)
         status, payload = recv.recv()
     except EOFError:
         proc.join(1)
