@@ -19,13 +19,15 @@ from .fields import FieldSpec, count_column, field_specs, row_specs
 from .rank import rank
 from .read import Document, read_document
 from .validate import validate_record
-from .write import (FILE_MODE, SHARED_FILE_MODE, append_items, append_records, drop_items,
-                    ensure_dir, items_frame, prune_items, read_records, doc_id, records_lock,
-                    repair, rows_frame, write_rejection)
+from .write import (FILE_MODE, SHARED_FILE_MODE, append_items, append_records, compact_records,
+                    drop_items, ensure_dir, items_frame, prune_items, read_records, doc_id,
+                    records_lock, repair, rows_frame, write_rejection)
 
 INPUT_SUFFIXES = (".pdf", ".txt")
 FLUSH_EVERY = 25       # accepted rows are written every 25 documents
 FLUSH_SECONDS = 30.0   # ... or every 30 s, whichever comes first
+READ_AHEAD = 3         # documents read (each in its own limited child) while the model works
+READ_WORKERS = 1       # ... by this many reader threads (each waits on one parser child)
 
 
 def collect_inputs(inputs: list[str], limit: int | None = None) -> list[Path]:
@@ -218,7 +220,7 @@ def _flush(out: Path, pending: list[dict], extractor: "Extractor", mode: int) ->
                 rows = [it for r in pending for it in r.get("__items__", {}).get(spec.name, [])]
                 append_items(out, spec.name, rows, docs, spec.items, mode)
         rows = [{k: v for k, v in r.items() if k != "__items__"} for r in pending]
-        append_records(out, rows, extractor.row_specs, mode)
+        append_records(out, rows, extractor.row_specs, mode, compact=False)
 
 
 @dataclass
@@ -236,14 +238,18 @@ def run_batch(files: list[Path], schema, backend, out: Path, *, review_below: fl
               password: str | None = None, parse_timeout: float = 60.0, parse_mem_mb: int = 2048,
               force: bool = False, progress: bool = True, shared_output: bool = False,
               flush_every: int = FLUSH_EVERY, flush_seconds: float = FLUSH_SECONDS,
-              ocr: str = "auto", preread: dict | None = None) -> Summary:
+              ocr: str = "auto", preread: dict | None = None, read_ahead: int = READ_AHEAD,
+              read_workers: int = READ_WORKERS) -> Summary:
     """Extract every file into OUT. Resumable: the ledger (content hashes already in records or
     rejected/ for this schema) is read from the outputs themselves, so a document counts as
     done exactly when its record or rejection is on disk; a killed run loses at most the
     accepted rows not yet flushed (every `flush_every` rows or `flush_seconds`), which the next
-    run redoes. Outputs are owner-only unless `shared_output` (group read). `ocr`: see
+    run redoes. Flushes write part files (cost: their own rows) that are folded into
+    records.parquet/csv once at the end (extractors/write.py). Outputs are owner-only unless `shared_output` (group read). `ocr`: see
     extractors/ocr.py; `preread`: path -> (Document, extra row columns) already read (and
-    classified) by `--schema auto` (extractors/classify.py)."""
+    classified) by `--schema auto` (extractors/classify.py). Up to `read_ahead` documents are
+    read (hashed, parsed in their limited child, OCR'd) by `read_workers` background threads
+    while the model works on the current one (`ReadAhead`)."""
     mode = SHARED_FILE_MODE if shared_output else FILE_MODE
     ensure_dir(out, mode)
     summary = Summary()
@@ -259,18 +265,20 @@ def run_batch(files: list[Path], schema, backend, out: Path, *, review_below: fl
             "model_sha256": backend.sha256, "run_id": run_id}
     pending: list[dict] = []
     t0 = last_flush = time.perf_counter()
-    bar = tqdm(files, unit="doc", disable=not progress, desc="extract")
+    bar = tqdm(total=len(files), unit="doc", disable=not progress, desc="extract")
+    reader = ReadAhead(lambda path, sha: read_document(
+        path, password=password, timeout=parse_timeout, mem_mb=parse_mem_mb, sha256=sha,
+        ocr=ocr), workers=read_workers, ahead=read_ahead)
     try:
-        for path in bar:
+        for path, sha, doc in reader.iterate(files, done, preread):
+            bar.update(1)
             summary.documents += 1
-            sha = _safe_sha(path)
-            if sha in done:
+            if doc is None:
                 summary.skipped += 1
                 continue
-            done.add(sha)
             try:
                 pending.append(_accept(path, sha, extractor, schema, prov, review_below,
-                                       password, parse_timeout, parse_mem_mb, ocr, preread))
+                                       doc_reader=doc))
                 summary.accepted += 1
             except Exception as exc:  # noqa: BLE001 - no document is ever lost to a traceback
                 if not isinstance(exc, DocumentError):
@@ -284,15 +292,23 @@ def run_batch(files: list[Path], schema, backend, out: Path, *, review_below: fl
                 _flush(out, pending, extractor, mode)
                 pending, last_flush = [], time.perf_counter()
     finally:   # also on Ctrl-C / SIGTERM: what was accepted so far is kept
+        reader.close()
+        bar.close()
         _flush(out, pending, extractor, mode)
+        compact_records(out, mode)     # the run's part files -> records.parquet/csv, once
     summary.seconds = time.perf_counter() - t0
     return summary
 
 
 def _accept(path: Path, sha: str, extractor: Extractor, schema, prov: dict, review_below,
-            password, parse_timeout, parse_mem_mb, ocr="auto", preread=None) -> dict:
-    """One document -> its record row, or a DocumentError."""
-    doc, extra = (preread or {}).pop(path, (None, {}))
+            password=None, parse_timeout=60.0, parse_mem_mb=2048, ocr="auto", preread=None,
+            doc_reader=None) -> dict:
+    """One document -> its record row, or a DocumentError. `doc_reader`: a callable that
+    returns the document's (Document, extra row columns) or raises (ReadAhead's result)."""
+    if doc_reader is not None:
+        doc, extra = doc_reader()
+    else:
+        doc, extra = (preread or {}).pop(path, (None, {}))
     if doc is None:
         doc = read_document(path, password=password, timeout=parse_timeout,
                             mem_mb=parse_mem_mb, sha256=sha, ocr=ocr)
@@ -349,6 +365,92 @@ def _accept_extraction(path, sha, doc, ex, extractor, schema, prov, review_below
     if items:
         row["__items__"] = items
     return row
+
+
+class ReadAhead:
+    """Reads documents ahead of the model: `iterate` yields (path, sha, result) in input order,
+    where result is None for a document already done (ledger, or the same content earlier in
+    this batch) and otherwise a callable returning (Document, extra columns) or raising the
+    read's error. At most `ahead` documents are read but not yet taken (memory stays bounded);
+    each read runs `read_fn(path, sha)` (the read stage: its own child process with time and
+    memory limits) in one of `workers` daemon threads, which only wait on that child, so
+    parsing overlaps the model. ahead=0 reads each document when it is taken."""
+
+    def __init__(self, read_fn, workers: int = READ_WORKERS, ahead: int = READ_AHEAD):
+        import queue
+        import threading
+        self.read_fn, self.ahead = read_fn, max(int(ahead), 0)
+        self.jobs: queue.Queue = queue.Queue()
+        self.threads = [threading.Thread(target=self._work, daemon=True, name=f"read-{i}")
+                        for i in range(max(int(workers), 1) if self.ahead else 0)]
+        for t in self.threads:
+            t.start()
+
+    def _work(self):
+        while True:
+            job = self.jobs.get()
+            if job is None:
+                return
+            job()
+
+    def _submit(self, path, sha):
+        import threading
+        box: dict = {}
+        ready = threading.Event()
+
+        def job():
+            try:
+                box["doc"] = (self.read_fn(path, sha), {})
+            except BaseException as exc:  # noqa: BLE001 - handed to the main loop
+                box["exc"] = exc
+            finally:
+                ready.set()
+        if self.ahead:
+            self.jobs.put(job)
+        else:
+            job()
+
+        def result():
+            ready.wait()
+            if "exc" in box:
+                raise box.pop("exc")
+            return box.pop("doc")
+        return result
+
+    def iterate(self, files, done: set, preread: dict | None = None):
+        from collections import deque
+        queued: deque = deque()
+        todo = iter(files)
+        while True:
+            while len(queued) <= self.ahead:
+                path = next(todo, None)
+                if path is None:
+                    break
+                sha = _safe_sha(path)
+                if sha in done:
+                    queued.append((path, sha, None))
+                    continue
+                done.add(sha)
+                got = (preread or {}).pop(path, None)
+                if got is not None:
+                    queued.append((path, sha, lambda got=got: got))
+                else:
+                    queued.append((path, sha, self._submit(path, sha)))
+            if not queued:
+                return
+            yield queued.popleft()
+
+    def close(self):
+        """Stop the reader threads (a read in progress finishes in its child or is killed
+        with this process: parser children die with their parent)."""
+        import queue
+        while True:
+            try:
+                self.jobs.get_nowait()
+            except queue.Empty:
+                break
+        for _ in self.threads:
+            self.jobs.put(None)
 
 
 def ledger(out: Path, schema_name: str) -> set[str]:

@@ -147,23 +147,83 @@ def _check_page_tree(doc, limit: int = 100_000) -> None:
                 stack.append((resolve1(kid), ancestors | {kid.objid}))
 
 
-def _read_pdf_pages(path: str, password: str | None) -> list[Page]:
+def _words_from_chars(chars: list[dict]) -> tuple[str, list[Word]]:
+    from pdfplumber.utils import extract_words
+    raw = [Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"], xs=_char_xs(w))
+           for w in extract_words(chars, x_tolerance=2, y_tolerance=2, return_chars=True)]
+    return layout_words(raw)
+
+
+def _pdfplumber_page(p, number: int) -> Page:
+    from .visible import visible_page
+    shown, hidden = visible_page(p)   # hidden text never reaches candidates or model
+    text, words = _words_from_chars(shown.chars)
+    return Page(number, text, words, float(p.width), float(p.height), hidden_chars=hidden)
+
+
+def _pdfium_page(pdf_page, p, number: int) -> Page:
+    """The text layer read by pdfium (extractors/textlayer.py), through the same hidden-text
+    filter, word grouping and line layout as a pdfplumber page."""
+    from .textlayer import char_dicts, page_items
+    from .visible import visible_glyphs
+    w, h = float(p.width), float(p.height)     # pdfplumber's page geometry (inherited boxes)
+    mb, cb = p.page_obj.mediabox, p.page_obj.cropbox
+    box = (max(cb[0], mb[0]), max(cb[1], mb[1]), min(cb[2], mb[2]), min(cb[3], mb[3]))
+    text_page = pdf_page.get_textpage()
+    try:
+        items = page_items(pdf_page, text_page)
+    finally:
+        text_page.close()
+    shown, hidden = visible_glyphs(items, box, max(w * h, 0.0))
+    text, words = _words_from_chars(char_dicts(shown, h))
+    return Page(number, text, words, float(w), float(h), hidden_chars=hidden)
+
+
+def _read_pdf_pages(path: str, password: str | None, engine: str = "auto") -> list[Page]:
+    """engine `auto`: pdfium for every page it can read in pdfplumber's coordinates, pdfplumber
+    (pdfminer) for the others and for a file pdfium cannot open; `pdfplumber`: pdfplumber only.
+    pdfplumber opens the file in both (its errors name the reason: encrypted, truncated,
+    circular page tree)."""
     import pdfplumber
 
-    from .visible import install_hooks, visible_page
+    from .visible import install_hooks
     install_hooks()
     pages = []
     with pdfplumber.open(path, password=password or "") as pdf:
         _check_page_tree(pdf.doc)
-        for i, p in enumerate(pdf.pages, start=1):
-            shown, hidden = visible_page(p)   # hidden text never reaches candidates or model
-            raw = [Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"], xs=_char_xs(w))
-                   for w in shown.extract_words(x_tolerance=2, y_tolerance=2,
-                                                return_chars=True)]
-            text, words = layout_words(raw)
-            pages.append(Page(i, text, words, float(p.width), float(p.height),
-                              hidden_chars=hidden))
+        plumber_pages = pdf.pages
+        fast = _open_pdfium(path, password, len(plumber_pages)) if engine == "auto" else None
+        try:
+            from .textlayer import fast_page_ok
+            for i, p in enumerate(plumber_pages, start=1):
+                page = None
+                if fast is not None:
+                    fp = fast[i - 1]
+                    try:
+                        if fast_page_ok(p):
+                            page = _pdfium_page(fp, p, i)
+                    finally:
+                        fp.close()
+                pages.append(page or _pdfplumber_page(p, i))
+                p.close()
+        finally:
+            if fast is not None:
+                fast.close()
     return pages
+
+
+def _open_pdfium(path: str, password: str | None, n_pages: int):
+    """The document opened by pdfium, or None if pdfium cannot open it or counts its pages
+    differently from pdfplumber (then pdfplumber reads every page)."""
+    try:
+        import pypdfium2 as pdfium
+        doc = pdfium.PdfDocument(path, password=password or None)
+    except Exception:  # noqa: BLE001 - pdfplumber reads it (or names the error)
+        return None
+    if len(doc) != n_pages:
+        doc.close()
+        return None
+    return doc
 
 
 def _error_chain(exc: BaseException) -> list[BaseException]:
@@ -234,6 +294,33 @@ def _child(path, password, mem_mb, conn, cpu_seconds=None):
         conn.close()
 
 
+WALL_FACTOR = 4     # a parser child may take this many times the limit in wall time while
+                    # it waits for a core (the model runs meanwhile); its CPU time is the limit
+
+
+def _child_cpu_seconds(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return float("inf")     # cannot tell: count wall time
+
+
+def _wait_for_child(recv, proc, timeout: float) -> None:
+    """Until the child's answer is ready; parse_timeout once it has used `timeout` seconds of
+    CPU (documents read ahead share the cores with the model, so wall time overstates the
+    work), or WALL_FACTOR x timeout of wall time in any case."""
+    import time
+    start = time.monotonic()
+    while not recv.poll(min(1.0, timeout)):
+        waited = time.monotonic() - start
+        if waited >= timeout * WALL_FACTOR or \
+                (waited >= timeout and _child_cpu_seconds(proc.pid) >= timeout):
+            raise DocumentError("parse_timeout", f"parsing took longer than {timeout:g}s",
+                                stage="read")
+
+
 def _read_pdf_isolated(path: str, password, timeout: float, mem_mb: int) -> list[Page]:
     ctx = mp.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
@@ -242,9 +329,7 @@ def _read_pdf_isolated(path: str, password, timeout: float, mem_mb: int) -> list
     proc.start()
     send.close()
     try:
-        if not recv.poll(timeout):
-            raise DocumentError("parse_timeout", f"parsing took longer than {timeout:g}s",
-                                stage="read")
+        _wait_for_child(recv, proc, timeout)
         status, payload = recv.recv()
     except EOFError:
         proc.join(1)

@@ -24,6 +24,8 @@ colour close to the image's pixels.
 """
 from __future__ import annotations
 
+import functools
+
 MIN_SIZE = 1.5          # points; normal print is >= 5 pt, footnotes >= 4 pt
 MIN_CONTRAST = 0.15     # RGB distance in [0, 1.73]; #EEEEEE on white is 0.12, #DDDDDD is 0.23
 SCAN_COVER = 0.5        # an image over this share of the page makes it a scan
@@ -75,6 +77,14 @@ def to_rgb(color, space: str | None = None) -> tuple[float, float, float] | None
         return None
     if not isinstance(color, (tuple, list)):
         color = (color,)
+    try:
+        return _to_rgb(tuple(color), space)
+    except TypeError:       # unhashable parts: not a plain colour
+        return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _to_rgb(color: tuple, space: str | None) -> tuple[float, float, float] | None:
     if not all(isinstance(c, (int, float)) for c in color):
         return None
     c = [min(max(float(v), 0.0), 1.0) for v in color]
@@ -209,3 +219,24 @@ def visible_page(page):
     filtered = page.filter(shown)
     filtered.chars   # evaluate now so the count is complete
     return filtered, hidden + outside
+
+
+def visible_glyphs(items: list, box: tuple, page_area: float) -> tuple[list, int]:
+    """The same filter over a pdfium page (extractors/textlayer.page_items: glyphs, filled
+    paths and images in painting order, PDF coordinates): (glyphs a reader sees, number
+    dropped). `box`: the crop box within the media box (x0, y0, x1, y1)."""
+    painted: list = []
+    shown, hidden = [], 0
+    for it in items:
+        if isinstance(it, tuple):
+            if it[0] == "image":
+                painted.append((it[1], None))
+            elif it[3] >= 0.8:
+                painted.append((it[1], it[2]))
+            continue
+        cx, cy = (it.x0 + it.x1) / 2, (it.y0 + it.y1) / 2
+        if not _inside(box, cx, cy) or char_is_hidden(it, painted, page_area):
+            hidden += 1
+        else:
+            shown.append(it)
+    return shown, hidden

@@ -42,6 +42,7 @@ SHARED_FILE_MODE = 0o640
 LOCK_NAME = ".records.lock"
 RECORDS = "records.parquet"
 RECORDS_CSV = "records.csv"
+PARTS = ".records-parts"      # a run's flushes, folded into records.parquet/csv at its end
 REJECTED = "rejected"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 KEY = ("doc_sha256", "schema")
@@ -211,15 +212,38 @@ def csv_safe(df: pl.DataFrame) -> pl.DataFrame:
     return df.select(cols)
 
 
+def _part_files(out: Path) -> list[Path]:
+    folder = Path(out) / PARTS
+    return sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+
+
 def read_records(out: Path, columns: list[str] | None = None) -> pl.DataFrame | None:
-    """records.parquet as a frame (None if absent). The file is read in one open() so a reader
-    without the lock still sees one consistent version while a writer renames a new one in."""
-    pq = Path(out) / RECORDS
-    try:
-        data = pq.read_bytes()
-    except FileNotFoundError:
+    """records.parquet plus the part files of a run in progress (a later row of a document
+    replaces an earlier one), as one frame (None if there are none). Each file is read in one
+    open() so a reader without the lock still sees consistent versions while a writer renames
+    new ones in (a part folded in meanwhile: read again)."""
+    for _ in range(5):
+        frames = []
+        try:
+            for f in [Path(out) / RECORDS] + _part_files(out):
+                try:
+                    data = f.read_bytes()
+                except FileNotFoundError:
+                    if f.name == RECORDS:
+                        continue
+                    raise
+                frames.append(pl.read_parquet(io.BytesIO(data), columns=columns))
+        except FileNotFoundError:
+            continue
+        break
+    if not frames:
         return None
-    return pl.read_parquet(io.BytesIO(data), columns=columns)
+    if len(frames) == 1:
+        return frames[0]
+    df = pl.concat(frames, how="diagonal_relaxed")
+    if all(k in df.columns for k in KEY):
+        df = df.unique(subset=list(KEY), keep="last", maintain_order=True)
+    return df
 
 
 def _write_records(out: Path, df: pl.DataFrame, mode: int | None) -> None:
@@ -261,10 +285,15 @@ def _set_aside_rejection(out: Path, sha: str, schema_name: str | None) -> Path |
 
 
 def append_records(out: Path, rows: list[dict], specs: list[FieldSpec],
-                   mode: int | None = None) -> int:
+                   mode: int | None = None, compact: bool = True) -> int:
     """Add rows to records.parquet/csv (a row replaces an earlier row of the same document and
     schema: appending is idempotent per doc_sha256); those documents leave rejected/ (see the
-    module docstring for the crash-safe order). Returns the total row count."""
+    module docstring for the crash-safe order). Returns the number of rows written.
+
+    compact=False (a run's flushes): the rows go to a new part file under OUT/.records-parts/
+    (written atomically, like every output), so a flush costs its own rows, not the whole
+    batch; `compact_records` folds the parts into records.parquet/csv at the end of the run
+    (and `repair` after a crash). Readers (`read_records`) see the parts meanwhile."""
     if not rows:
         return 0
     out = Path(out)
@@ -273,15 +302,46 @@ def append_records(out: Path, rows: list[dict], specs: list[FieldSpec],
     with records_lock(out):
         aside = [p for r in rows
                  if (p := _set_aside_rejection(out, r["doc_sha256"], r.get("schema")))]
-        old = read_records(out)
-        if old is not None:
-            old = old.join(new.select(KEY), on=list(KEY), how="anti", nulls_equal=True,
-                           maintain_order="left")
-            new = pl.concat([old, new], how="diagonal_relaxed")
-        _write_records(out, new, mode)
+        if compact:
+            old = read_records(out)
+            if old is not None:
+                old = old.join(new.select(KEY), on=list(KEY), how="anti", nulls_equal=True,
+                               maintain_order="left")
+                new = pl.concat([old, new], how="diagonal_relaxed")
+            _write_records(out, new, mode)
+            _drop_parts(out)
+        else:
+            if mode is None:
+                mode = _dir_file_mode(out)
+            folder = out / PARTS
+            ensure_dir(folder, mode or FILE_MODE)
+            name = f"{time.time_ns():020d}-{os.getpid()}.parquet"
+            atomic_write(folder / name, new.write_parquet, mode)
         for p in aside:
             p.unlink(missing_ok=True)
         return new.height
+
+
+def compact_records(out: Path, mode: int | None = None) -> int:
+    """Fold OUT's part files into records.parquet/csv (one rewrite per run, not per flush);
+    the parts are deleted after the new files are in place, so a crash in between leaves
+    rows that read_records and the next compaction de-duplicate. Returns the row count."""
+    out = Path(out)
+    with records_lock(out):
+        if not _part_files(out):
+            return 0
+        df = read_records(out)
+        _write_records(out, df, mode)
+        _drop_parts(out)
+        return df.height
+
+
+def _drop_parts(out: Path) -> None:
+    parts = _part_files(out)
+    for f in parts:
+        f.unlink(missing_ok=True)
+    if parts:
+        _fsync_dir(out / PARTS)
 
 
 def drop_records(out: Path, sha: str, schema_name: str, mode: int | None = None) -> int:
@@ -294,9 +354,10 @@ def drop_records(out: Path, sha: str, schema_name: str, mode: int | None = None)
         hit = keys.filter((pl.col("doc_sha256") == sha) & (pl.col("schema") == schema_name))
         if not hit.height:
             return 0
-        df = read_records(out)
+        df = read_records(out)      # with the parts of a run: they are folded in here
         keep = df.filter(~((pl.col("doc_sha256") == sha) & (pl.col("schema") == schema_name)))
         _write_records(out, keep, mode)
+        _drop_parts(out)
         return df.height - keep.height
 
 
@@ -345,10 +406,10 @@ def repair(out: Path, mode: int | None = None) -> dict:
     access mode to OUT, rejected/ and every output file. Returns counts of what was fixed."""
     out = Path(out)
     fixed = {"temp_files": 0, "accepts_finished": 0, "accepts_undone": 0,
-             "stale_rejections": 0, "csv_rewritten": 0}
+             "stale_rejections": 0, "csv_rewritten": 0, "parts_compacted": 0}
     with records_lock(out):
         now = time.time()
-        for folder, anyage in ((out, True), (out / REJECTED, False)):
+        for folder, anyage in ((out, True), (out / PARTS, True), (out / REJECTED, False)):
             if not folder.is_dir():
                 continue
             for tmp in folder.glob(".*.tmp"):
@@ -360,7 +421,7 @@ def repair(out: Path, mode: int | None = None) -> dict:
                     pass
         pq, csv = out / RECORDS, out / RECORDS_CSV
         have: set = set()
-        if pq.exists():
+        if pq.exists() or _part_files(out):
             try:
                 keys = read_records(out, columns=list(KEY))
             except Exception as exc:  # noqa: BLE001
@@ -380,6 +441,9 @@ def repair(out: Path, mode: int | None = None) -> dict:
             else:
                 os.replace(aside, rej_dir / aside.name[1:-len(ACCEPTING)])
                 fixed["accepts_undone"] += 1
+        if _part_files(out):      # a run died before folding its parts in
+            compact_records(out, mode)
+            fixed["parts_compacted"] = 1
         if pq.exists():
             for f in rej_dir.glob("*.json") if rej_dir.is_dir() else []:
                 try:
@@ -410,6 +474,10 @@ def set_output_mode(out: Path, mode: int) -> None:
     for name in OUTPUT_FILES:
         if (out / name).is_file():
             os.chmod(out / name, mode)
+    if (out / PARTS).is_dir():
+        os.chmod(out / PARTS, dir_mode(mode))
+        for p in (out / PARTS).glob("*.parquet"):
+            os.chmod(p, mode)
     rej = out / REJECTED
     if rej.is_dir():
         os.chmod(rej, dir_mode(mode))
