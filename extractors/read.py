@@ -194,7 +194,7 @@ def _read_pdf_pages(path: str, password: str | None, engine: str = "auto") -> li
         plumber_pages = pdf.pages
         fast = _open_pdfium(path, password, len(plumber_pages)) if engine == "auto" else None
         try:
-            from .textlayer import fast_page_ok
+            from .textlayer import NoUnicode, fast_page_ok
             for i, p in enumerate(plumber_pages, start=1):
                 page = None
                 if fast is not None:
@@ -202,6 +202,8 @@ def _read_pdf_pages(path: str, password: str | None, engine: str = "auto") -> li
                     try:
                         if fast_page_ok(p):
                             page = _pdfium_page(fp, p, i)
+                    except NoUnicode:
+                        page = None
                     finally:
                         fp.close()
                 pages.append(page or _pdfplumber_page(p, i))

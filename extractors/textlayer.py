@@ -7,7 +7,7 @@ text render mode, fill and stroke colour, font size and matrix; each path's fill
 and outline; each image's box. Boxes are built like pdfminer's (advance width across; from the
 font's descent, one font size high), so words, lines and evidence boxes come out as pdfplumber
 would give them. The read stage uses this for every page it can (`fast_page_ok`) and pdfplumber
-for the rest (rotated pages, a media box not at the origin).
+for the rest (rotated pages, a media box not at the origin, fonts without a Unicode map).
 """
 from __future__ import annotations
 
@@ -16,6 +16,11 @@ import math
 from dataclasses import dataclass
 
 TEXT, PATH, IMAGE, FORM = 1, 2, 3, 5
+
+
+class NoUnicode(Exception):
+    """A font on the page has no Unicode map: pdfplumber reads the page (its `(cid:N)` text
+    is what the OCR fallback recognises as a garbage text layer)."""
 
 
 @dataclass
@@ -142,6 +147,8 @@ def page_items(pdf_page, text_page) -> list:
     for i in range(n):
         if pdfium_c.FPDFText_IsGenerated(tp, i) == 1:
             continue
+        if pdfium_c.FPDFText_HasUnicodeMapError(tp, i) == 1:
+            raise NoUnicode(i)
         h = pdfium_c.FPDFText_GetTextObject(tp, i)
         k = _addr(h)
         if k:
@@ -166,6 +173,8 @@ def page_items(pdf_page, text_page) -> list:
             u = pdfium_c.FPDFText_GetUnicode(tp, i)
             if not u:
                 continue
+            if u == 2:          # pdfium's mark for a hyphen that ends a line
+                u = 0x2D
             pdfium_c.FPDFText_GetMatrix(tp, i, mat)
             a, b, c, d = mat.a, mat.b, mat.c, mat.d
             em = abs(fs) * math.hypot(c, d)

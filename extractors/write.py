@@ -340,8 +340,12 @@ def _drop_parts(out: Path) -> None:
     parts = _part_files(out)
     for f in parts:
         f.unlink(missing_ok=True)
+    try:
+        (out / PARTS).rmdir()     # empty after a run: OUT holds only its usual files
+    except OSError:
+        pass
     if parts:
-        _fsync_dir(out / PARTS)
+        _fsync_dir(out)
 
 
 def drop_records(out: Path, sha: str, schema_name: str, mode: int | None = None) -> int:
