@@ -38,7 +38,7 @@ from .errors import DocumentError, ExtractError
 from .fields import FieldSpec, field_specs
 from .normalize import parse_amount, parse_date
 from .validate import validate_record
-from .write import append_records, write_json
+from .write import _fsync_dir, append_records, write_json
 
 QUEUE = "rejected"
 ACCEPTED = "accepted"
@@ -536,19 +536,6 @@ def _archive_accepted(out: Path, item: Item, row: dict) -> Path:
         item.path.unlink()
     _fsync_dir(queue_dir(out))
     return dest
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def recover(out: Path) -> list[str]:
