@@ -75,6 +75,36 @@ def _char_xs(w: dict) -> tuple:
     return tuple(xs) + (round(w["x1"], 2),) if len(xs) == len(w["text"]) else ()
 
 
+def _nearest_lines(lines: list[list[Word]]) -> None:
+    """Move each word to the line whose first word is nearest its middle (within that line's
+    tolerance). Lines start at their topmost word, so a word printed between two rows first
+    joins the upper one even when it sits level with the lower one ("Schedule Dates" beside
+    the date range, a little under a taller heading to its right)."""
+    import bisect
+    mids = [(ln[0].top + ln[0].bottom) / 2 for ln in lines]
+    tol = [max(ln[0].bottom - ln[0].top, 1.0) * 0.5 for ln in lines]
+    moves = []
+    for i, line in enumerate(lines):
+        for w in line[1:]:
+            mid = (w.top + w.bottom) / 2
+            best, dist = i, abs(mid - mids[i])
+            k = bisect.bisect_left(mids, mid)
+            for j in (k - 2, k - 1, k, k + 1):
+                if 0 <= j < len(lines) and j != i:
+                    d = abs(mid - mids[j])
+                    if d <= tol[j] and d < dist - 0.1:
+                        best, dist = j, d
+            if best != i:
+                moves.append((w, i, best))
+    if not moves:
+        return
+    gone = {id(w) for w, _, _ in moves}
+    for line in lines:
+        line[:] = [w for w in line if id(w) not in gone]
+    for w, _, j in moves:
+        lines[j].append(w)
+
+
 def layout_words(raw: list[Word]) -> tuple[str, list[Word]]:
     """Group words into lines (by vertical position) and build the page text with spans."""
     if not raw:
@@ -90,6 +120,7 @@ def layout_words(raw: list[Word]) -> tuple[str, list[Word]]:
                 lines[-1].append(w)
                 continue
         lines.append([w])
+    _nearest_lines(lines)
     text_parts: list[str] = []
     out: list[Word] = []
     pos = 0

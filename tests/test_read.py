@@ -18,6 +18,19 @@ def test_layout_words_keeps_spans_and_column_gaps():
     assert out[-1].line == 1
 
 
+def test_a_word_joins_the_row_it_is_level_with_not_the_row_it_started_under():
+    """Geometry of a real order form: a taller heading on the right starts a row a little
+    higher; the label on the left sits level with the value printed under the heading."""
+    words = [Word("By", 595.8, 18.2, 604.0, 25.2), Word("Month", 610.0, 18.2, 640.0, 25.2),
+             Word("Schedule", 211.0, 21.4, 235.0, 26.8), Word("Dates", 237.2, 21.4, 260.0, 26.8),
+             Word("04/29/20-05/05/20", 277.0, 21.8, 330.0, 28.8),
+             Word("Modified", 448.2, 22.0, 480.0, 27.4)]
+    text, out = layout_words(words)
+    assert text.splitlines() == ["By Month", "Schedule Dates   04/29/20-05/05/20   Modified"]
+    for w in out:
+        assert text[w.start:w.end] == w.text
+
+
 def test_txt_document_has_word_spans(tmp_path):
     p = tmp_path / "a.txt"
     p.write_text("Invoice No: 42\nTotal: 9.99\n")
