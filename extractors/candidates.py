@@ -243,6 +243,9 @@ def _date_candidates(doc: Document, dayfirst: bool) -> list[Candidate]:
 RANGE_SEP = re.compile(r"^\s*(?:-|–|—|to|thru|through|bis|au|until|~)\s*$", re.I)
 
 
+RANGE_OPEN = re.compile(r"^\s*(?:from|von|vom|du|de|between|zwischen|starting)\s*:?\s*$", re.I)
+
+
 def _mark_ranges(page: Page, cands: list[Candidate]):
     mine = sorted((c for c in cands if c.page == page.number), key=lambda c: c.start)
     for a, b in zip(mine, mine[1:]):
@@ -251,7 +254,11 @@ def _mark_ranges(page: Page, cands: list[Candidate]):
                 and a.value <= b.value:
             a.flags.add("range_start")
             b.flags.add("range_end")
-            b.label_left = b.label_left or a.label_left   # the range shares its label
+            # the range shares its label; "to" between the two dates is not the end's label
+            # unless the start's own label opens the range ("From ... To ...")
+            if not b.label_left or (RANGE_SEP.match(b.label_left)
+                                    and not RANGE_OPEN.match(a.label_left)):
+                b.label_left = a.label_left
             b.label_above = a.label_above or b.label_above
 
 

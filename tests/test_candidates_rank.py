@@ -73,6 +73,29 @@ def test_two_dates_printed_as_one_word_are_a_range(tmp_path):
     assert set(got) == {"02/11/20", "02/17/20", "01/21/20"}
 
 
+def test_the_word_between_two_dates_is_not_the_range_ends_label(tmp_path):
+    """Weekly rows "02/17/20 to 02/23/20" in a schedule: "to" joins the two dates, it does not
+    label the end as the flight's end; "From 03/01/20 To 03/29/20" keeps its "To"."""
+    from extractors.candidates import _date_candidates
+    f = tmp_path / "d.txt"
+    f.write_text("Order Flight   02/10/20 - 03/29/20\nWeek   02/17/20 to 02/23/20\n"
+                 "From 04/01/20 To 04/29/20\n")
+    got = {c.text: c for c in _date_candidates(read_document(f), dayfirst=False)}
+    assert got["03/29/20"].label_left == "Order Flight"
+    assert got["02/23/20"].label_left == "Week"
+    assert got["04/29/20"].label_left.split()[-1] == "To"
+    top = _top(read_document(f), _flight_model())
+    assert top["flight_to"].value == dt.date(2020, 3, 29)
+
+
+def _flight_model():
+    from pydantic import BaseModel, Field
+
+    class Flight(BaseModel):
+        flight_to: dt.date = Field(json_schema_extra={"labels": ["order flight", "to"]})
+    return Flight
+
+
 def test_a_name_field_passes_over_another_fields_label_with_its_value_and_care_of_lines():
     from extractors.candidates import Candidate
     from extractors.fields import FieldSpec
