@@ -27,7 +27,7 @@ DATE_RES = [
 DATE_PAIR_RE = re.compile(r"(?<![\d/.\-])(\d{1,2}([./])\d{1,2}\2(?:\d{4}|\d{2}))[-–](\d{1,2}\2\d{1,2}\2"
                           r"(?:\d{4}|\d{2}))(?![\d/.\-])")
 MONEY_RE = re.compile(
-    r"(?<![\w.,/\-])(?:[$€£] ?|(?:USD|EUR|GBP|CHF) )?-?\(?\d{1,3}(?:[,.' ]\d{3})*(?:[.,]\d{2})?\)?"
+    r"(?<![\w.,/\-])(?:[$€£] ?|(?:USD|EUR|GBP|CHF) )?-?\(?(?:\d{1,3}(?:[,.' ]\d{3})+|\d+)(?:[.,]\d{2})?\)?"
     r"(?: ?[€$£]| (?:EUR|USD|GBP|CHF))?(?![\w]|[.,]\d)")
 ID_RE = re.compile(r"(?<![\w\-/.#])#?[A-Za-z0-9][A-Za-z0-9\-/_.]*[A-Za-z0-9](?![\w\-/])")
 LEGAL_FORM = re.compile(r"\b(gmbh|inc|llc|ltd|corp|kg|sarl|plc|pllc|s\.?a\.?s|b\.?v)\.?\s*$", re.I)

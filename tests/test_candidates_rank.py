@@ -133,3 +133,15 @@ def test_a_name_is_not_the_value_under_a_code_or_number_label():
     cands = [Candidate(t, t, 1, 0, 1, (0, 0, 1, 1), line=t, label_above=a)
              for t, a in (("Product 1/2", "Advertiser Code"), ("Vote Vets", "Advertiser Name"))]
     assert rank(spec, cands, [], 2)[0].text == "Vote Vets"
+
+
+def test_amounts_of_a_thousand_or_more_without_separators_are_money(tmp_path):
+    """"Bruttosumme   18310,63" and "Total 1256.70" print no thousands separator."""
+    f = tmp_path / "inv.txt"
+    f.write_text("Rechnung 4711\nNettosumme   15387,08\nBruttosumme   18310,63\nPLZ 40235\n")
+    top = _top(read_document(f), REGISTRY["invoice"])
+    assert top["grand_total"].value == Decimal("18310.63")
+    assert top["net_total"].value == Decimal("15387.08")
+    from extractors.candidates import MONEY_RE
+    assert [m.group() for m in MONEY_RE.finditer("Total 1256.70 or 1,256.70 / 12.345,67 EUR")] == \
+        ["1256.70", "1,256.70", "12.345,67 EUR"]
