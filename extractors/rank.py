@@ -79,12 +79,22 @@ def label_match(label_text: str, labels: tuple[str, ...]) -> float:
     return _label_match(label_text, labels)
 
 
+# labels that say "a number" without saying whose
+GENERIC_NUMBER = frozenset("nr no number nummer num numéro numero n°".split())
+
+
+@lru_cache(maxsize=2000)
+def _vocab(labels: tuple[str, ...]) -> frozenset:
+    return frozenset(t for lab in labels for t in _tokens(lab))
+
+
 def _label_match(label_text: str, labels: tuple[str, ...]) -> float:
     toks = _tokens(label_text)[-8:]
     if not toks:
         return 0.0
     best = 0.0
     n = len(toks)
+    vocab = _vocab(labels)
     for rank_i, lab in enumerate(labels):
         lt = _tokens(lab)
         if not lt:
@@ -95,11 +105,14 @@ def _label_match(label_text: str, labels: tuple[str, ...]) -> float:
         for i in range(n - len(lt) + 1):
             q = min(_tok_eq(toks[i + j], lt[j]) for j in range(len(lt)))
             if q and q >= phrase:
-                phrase, trail = q, _qualifiers(toks[i + len(lt):])
+                phrase, trail, at = q, _qualifiers(toks[i + len(lt):]), i
         if phrase:
             s = (0.5 + 0.1 * min(len(lt), 3) + 0.25 * coverage + (0.1 if not trail else 0.0)) * phrase
             if trail >= 2:   # "Gesamtbetrag der Zuschläge", "Total of discounts": qualified
                 s *= 0.75
+            if len(lt) == 1 and lt[0] in GENERIC_NUMBER and at > 0 and \
+                    toks[at - 1] not in vocab and not any(ch.isdigit() for ch in toks[at - 1]):
+                s *= 0.7     # "Kunden-Nr", "HRB Nr.": another thing's number, not this one's
         else:
             hits = [max(_tok_eq(t, w) for t in toks) for w in lt]
             if all(hits):

@@ -145,3 +145,15 @@ def test_amounts_of_a_thousand_or_more_without_separators_are_money(tmp_path):
     from extractors.candidates import MONEY_RE
     assert [m.group() for m in MONEY_RE.finditer("Total 1256.70 or 1,256.70 / 12.345,67 EUR")] == \
         ["1256.70", "1,256.70", "12.345,67 EUR"]
+
+
+def test_a_generic_number_label_qualified_by_another_word_is_someone_elses_number():
+    """"Kunden-Nr." and "HRB Nr." are the customer's and the register's numbers: they match the
+    invoice number's bare "nr" label much less than "Nr." or "Invoice Nr" do."""
+    from extractors.fields import field_specs
+    from extractors.rank import label_match
+    spec = next(s for s in field_specs(REGISTRY["invoice"]) if s.name == "invoice_number")
+    labels = tuple(spec.labels)
+    for other in ("Kunden-Nr. :", "HRB Nr.", "GLN Lief-Nr:"):
+        assert label_match(other, labels) < 0.6 < label_match("Nr.", labels), other
+    assert label_match("Invoice Nr", labels) > 0.8 and label_match("Rechnungs-Nr.", labels) > 0.8
