@@ -110,18 +110,57 @@ def _line_words(idx: PageIndex, li: int):
     return sorted(idx.by_line.get(li, []), key=lambda w: w.x0)
 
 
+def _is_amount(w) -> bool:
+    """A printed money amount: digits in an amount shape ("1.000,00", "€12", "(3.50)"); a
+    currency sign alone ("Einzel/€" in a header) is none."""
+    return bool(re.search(r"\d", w.text) and AMOUNT_SHAPE.search(w.text))
+
+
 def _has_amount(words) -> bool:
-    return any(AMOUNT_SHAPE.search(w.text) for w in words)
+    return any(_is_amount(w) for w in words)
+
+
+def _split_cell(cell: list, data_cells: list) -> list[list]:
+    """A header cell set too tight to show its columns ("Pos Art-Nr-Kunde Beschreibung"), over
+    which the first item row prints two or more cells ("1", "Kunstrasen"): split where the row
+    splits, each header word going with the row cell nearest to it."""
+    if len(cell) < 2 or not data_cells:
+        return [cell]
+    x0, x1 = cell[0].x0, cell[-1].x1
+    under = [d for d in data_cells if min(x1, d[-1].x1) - max(x0, d[0].x0) > 0]
+    if len(under) < 2:
+        return [cell]
+    groups: dict[int, list] = {}
+    for w in cell:
+        mid = (w.x0 + w.x1) / 2
+        k = min(range(len(under)), key=lambda i: (
+            -(min(w.x1, under[i][-1].x1) - max(w.x0, under[i][0].x0)),
+            abs(mid - (under[i][0].x0 + under[i][-1].x1) / 2)))
+        groups.setdefault(k, []).append(w)
+    out = [groups[k] for k in sorted(groups)]
+    # the groups must keep the header's reading order
+    return out if all(a[-1].x1 <= b[0].x0 for a, b in zip(out, out[1:])) else [cell]
+
+
+def _first_row_cells(idx: PageIndex, li: int, reach: int = 8) -> list:
+    """The cells of the first line with an amount within `reach` lines below line li."""
+    for j in range(li + 1, min(li + 1 + reach, len(idx.lines))):
+        words = idx.by_line.get(j, [])
+        if _has_amount(words):
+            return idx._cells(j)
+    return []
 
 
 def _header_columns(idx: PageIndex, li: int) -> tuple[list[Column], int]:
     """The cells of line li as columns, with digit-free label lines just below that lie under
     a cell folded in ("Positions-" / "betrag"); and how many lines were folded in."""
-    cols = [Column(c[0].x0, c[-1].x1, " ".join(w.text for w in c)) for c in idx._cells(li)]
+    data = _first_row_cells(idx, li)
+    cols = [Column(c[0].x0, c[-1].x1, " ".join(w.text for w in c))
+            for cell in idx._cells(li) for c in _split_cell(cell, data)]
     lh = idx.line_height
     prev_bottom = max((w.bottom for w in idx.by_line.get(li, [])), default=0)
     folded = 0
-    for nxt in (li + 1, li + 2):
+    for nxt in (li + 1, li + 2, li + 3):
         words = idx.by_line.get(nxt, [])
         if not words or any(re.search(r"\d", w.text) for w in words):
             break
@@ -193,6 +232,20 @@ def _assign(words, cols: list[Column], text_cols: set = frozenset(), text: str =
         out.setdefault(best, []).append(w)
         prev, prev_ci = w, best
     return out
+
+
+RATE_UNIT = re.compile(r"^[€$£]?/\s?\w|^(per|pro|je|par)$", re.I)
+
+
+def _is_rate(w, words) -> bool:
+    """An amount printed per unit ("0,03 €/Stk.", "12.00 /h", "4.50 per kg") is a price or a
+    discount rate, not a line total."""
+    after = [x for x in words if x.x0 >= w.x1 - 0.5]
+    nxt = min(after, key=lambda x: x.x0, default=None)
+    if re.search(r"/\s?[A-Za-z]", w.text):
+        return True
+    return nxt is not None and nxt.x0 - w.x1 < 2 * (w.bottom - w.top) and \
+        bool(RATE_UNIT.search(nxt.text))
 
 
 def _other_header(idx: PageIndex, li: int) -> bool:
@@ -276,7 +329,12 @@ def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
                     drv = next((x.name for x in subs if x.kind == "money" and x.required), None)
                     if drv is not None:
                         last = max(range(len(cols)), key=lambda i: cols[i].x1)
-                        if last in got.values():
+                        owner = next((n_ for n_, c in got.items() if c == last), None)
+                        if owner is not None and kinds[owner] == "money":
+                            # a price named last ("Prix HT") is the line's amount: the
+                            # rightmost money column of an item table is its total
+                            del got[owner]
+                        elif last in got.values():
                             cols.append(Column(cols[last].x1 + 1, page.width or
                                                cols[last].x1 + 80, ""))
                             last = len(cols) - 1
@@ -311,7 +369,8 @@ def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
                 continue
             by_col = _assign(words, cols, {got[n_] for n_ in got if kinds[n_] == "text"},
                              page.text)
-            drv_words = [w for w in by_col.get(got[drv], []) if AMOUNT_SHAPE.search(w.text)]
+            drv_words = [w for w in by_col.get(got[drv], []) if _is_amount(w)
+                         and not _is_rate(w, words)]
             if carried and not drv_words:
                 # a page without its own header: only a running head may precede the rows
                 carried += 1
