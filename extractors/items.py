@@ -123,23 +123,25 @@ def _has_amount(words) -> bool:
 def _split_cell(cell: list, data_cells: list) -> list[list]:
     """A header cell set too tight to show its columns ("Pos Art-Nr-Kunde Beschreibung"), over
     which the first item row prints two or more cells ("1", "Kunstrasen"): split where the row
-    splits, each header word going with the row cell nearest to it."""
+    splits, each header word going with the row cell under it (words over none stay apart)."""
     if len(cell) < 2 or not data_cells:
         return [cell]
     x0, x1 = cell[0].x0, cell[-1].x1
     under = [d for d in data_cells if min(x1, d[-1].x1) - max(x0, d[0].x0) > 0]
     if len(under) < 2:
         return [cell]
-    groups: dict[int, list] = {}
-    for w in cell:
-        mid = (w.x0 + w.x1) / 2
-        k = min(range(len(under)), key=lambda i: (
-            -(min(w.x1, under[i][-1].x1) - max(w.x0, under[i][0].x0)),
-            abs(mid - (under[i][0].x0 + under[i][-1].x1) / 2)))
-        groups.setdefault(k, []).append(w)
-    out = [groups[k] for k in sorted(groups)]
-    # the groups must keep the header's reading order
-    return out if all(a[-1].x1 <= b[0].x0 for a, b in zip(out, out[1:])) else [cell]
+    out: list[list] = []
+    prev = None
+    for w in cell:   # words over no row cell (a column its rows leave empty) stay apart
+        ovs = [(min(w.x1, d[-1].x1) - max(w.x0, d[0].x0)) /
+               max(min(w.x1 - w.x0, d[-1].x1 - d[0].x0), 1.0) for d in under]
+        k = max(range(len(under)), key=lambda i: ovs[i]) if max(ovs) > 0.3 else None
+        if out and k == prev:
+            out[-1].append(w)
+        else:
+            out.append([w])
+        prev = k
+    return out
 
 
 def _first_row_cells(idx: PageIndex, li: int, reach: int = 8) -> list:
