@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from dataclasses import replace as dc_replace
 from decimal import Decimal, InvalidOperation
 
 from price_parser import Price
@@ -33,7 +34,7 @@ from .candidates import DATE_RES, PageIndex, find_candidates, guess_dayfirst, lo
 from .fields import FieldSpec
 from .normalize import parse_amount, parse_date
 from .rank import END_NAME, START_NAME, _tokens, label_match, rank
-from .read import COLUMN_GAP, Document
+from .read import COLUMN_GAP, Document, Page, layout_words
 
 HEADER_MATCH = 0.55        # label_match a header cell needs to name a sub-field's column
 GAP_LINES = 6.0            # a vertical gap of this many line heights ends a table
@@ -88,6 +89,7 @@ def _typed(spec: FieldSpec, text: str, dayfirst: bool, which: str = ""):
 
 
 def _evidence(page, words, text: str) -> dict:
+    words = [getattr(w, "src", w) for w in words]   # a re-laid-out word -> the page's word
     return {"page": page.number, "start": min(w.start for w in words),
             "end": max(w.end for w in words),
             "bbox": [round(min(w.x0 for w in words), 2), round(min(w.top for w in words), 2),
@@ -299,12 +301,43 @@ class _Row:
     post: list = field(default_factory=list)   # ... below it
 
 
+def _table_index(page, idx: PageIndex) -> PageIndex:
+    """The page's lines for reading tables. Rotated text (a watermark or margin note printed
+    upwards, many line heights tall) can stretch a line over half the page and swallow the
+    table rows beside it: such words are set aside and the others grouped into lines again.
+    Each new word keeps its page word (`src`, for evidence); `src_lines` maps a new line to the
+    page's lines it holds."""
+    tall = 3 * idx.line_height
+    if page.ocr or not any(w.bottom - w.top > tall for w in page.words):
+        return idx
+    copies = []
+    for w in page.words:
+        if w.bottom - w.top <= tall:
+            c = dc_replace(w)
+            c.src = w
+            copies.append(c)
+    text, words = layout_words(copies)
+    new = PageIndex(Page(page.number, text, words, page.width, page.height))
+    new.src_lines = {}
+    for w in words:
+        new.src_lines.setdefault(w.line, set()).add(w.src.line)
+    return new
+
+
+def _mark(regions: set, page, idx: PageIndex, li: int) -> None:
+    """Line li of idx is part of the items: record it as the page's line(s)."""
+    src = getattr(idx, "src_lines", None)
+    for line in (src.get(li, ()) if src is not None else (li,)):
+        regions.add((page.number, line))
+
+
 def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
     """All item rows of all item tables of the document, with the columns they were read under."""
     rows: list[tuple[_Row, list[Column], dict]] = []
     regions: set = set()
     carry_cols = None   # columns of a table still open at the end of the previous page
     for page, idx in zip(doc.pages, idxs):
+        idx = _table_index(page, idx)
         li, n = 0, len(idx.lines)
         active = None
         carried = 0   # lines read under a table carried over from the previous page
@@ -350,7 +383,7 @@ def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
                     active = (cols, got, drv)
                     pending, last_bottom, carried = [], None, 0
                     for k in range(folded + 1):
-                        regions.add((page.number, li + k))
+                        _mark(regions, page, idx, li + k)
                     li += folded + 1
                     continue
             if active is None:
@@ -363,7 +396,7 @@ def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
                 active = None
                 continue
             if CARRY.search(text):
-                regions.add((page.number, li))
+                _mark(regions, page, idx, li)
                 li += 1
                 continue
             if _other_header(idx, li) or _stop_line(idx, li, stop_labels, got.get("description"), cols):
@@ -393,7 +426,7 @@ def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
                 pending.append((page, li, by_col))
                 if len(pending) > 8:   # a long run of lines without an amount: not the table
                     pending.pop(0)
-            regions.add((page.number, li))
+            _mark(regions, page, idx, li)
             last_bottom = max(w.bottom for w in words)
             li += 1
         if active is not None:
