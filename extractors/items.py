@@ -124,13 +124,14 @@ def _has_amount(words) -> bool:
 
 def _split_cell(cell: list, data_cells: list) -> list[list]:
     """A header cell set too tight to show its columns ("Pos Art-Nr-Kunde Beschreibung"), over
-    which the first item row prints two or more cells ("1", "Kunstrasen"): split where the row
-    splits, each header word going with the row cell under it (words over none stay apart)."""
+    which the first item row prints two or more cells ("1", "Kunstrasen") or leaves words
+    without one: split where the row splits, each header word going with the row cell under
+    it (words over none stay apart; two words are one label: "Unit Price", "Prix HT")."""
     if len(cell) < 2 or not data_cells:
         return [cell]
     x0, x1 = cell[0].x0, cell[-1].x1
     under = [d for d in data_cells if min(x1, d[-1].x1) - max(x0, d[0].x0) > 0]
-    if len(under) < 2:
+    if not under or (len(under) == 1 and len(cell) < 3):   # "Unit Price" over "4.50"
         return [cell]
     out: list[list] = []
     prev = None
@@ -146,19 +147,23 @@ def _split_cell(cell: list, data_cells: list) -> list[list]:
     return out
 
 
-def _first_row_cells(idx: PageIndex, li: int, reach: int = 8) -> list:
-    """The cells of the first line with an amount within `reach` lines below line li."""
-    for j in range(li + 1, min(li + 1 + reach, len(idx.lines))):
-        words = idx.by_line.get(j, [])
-        if _has_amount(words):
-            return idx._cells(j)
+def _first_row_cells(idx: PageIndex, li: int, nxt: PageIndex | None, reach: int = 8) -> list:
+    """The cells of the first line with an amount within `reach` lines below line li (on the
+    next page's first lines when the header ends its page)."""
+    spots = [(idx, j) for j in range(li + 1, len(idx.lines))][:reach]
+    if nxt is not None and len(spots) < reach:
+        spots += [(nxt, j) for j in range(min(reach - len(spots), len(nxt.lines)))]
+    for ix, j in spots:
+        if _has_amount(ix.by_line.get(j, [])):
+            return ix._cells(j)
     return []
 
 
-def _header_columns(idx: PageIndex, li: int) -> tuple[list[Column], int]:
+def _header_columns(idx: PageIndex, li: int, nxt: PageIndex | None = None
+                    ) -> tuple[list[Column], int]:
     """The cells of line li as columns, with digit-free label lines just below that lie under
     a cell folded in ("Positions-" / "betrag"); and how many lines were folded in."""
-    data = _first_row_cells(idx, li)
+    data = _first_row_cells(idx, li, nxt)
     cols = [Column(c[0].x0, c[-1].x1, " ".join(w.text for w in c))
             for cell in idx._cells(li) for c in _split_cell(cell, data)]
     lh = idx.line_height
@@ -336,8 +341,9 @@ def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
     rows: list[tuple[_Row, list[Column], dict]] = []
     regions: set = set()
     carry_cols = None   # columns of a table still open at the end of the previous page
-    for page, idx in zip(doc.pages, idxs):
-        idx = _table_index(page, idx)
+    tidxs = [_table_index(page, idx) for page, idx in zip(doc.pages, idxs)]
+    for pi, (page, idx) in enumerate(zip(doc.pages, tidxs)):
+        nxt = tidxs[pi + 1] if pi + 1 < len(tidxs) else None
         li, n = 0, len(idx.lines)
         active = None
         carried = 0   # lines read under a table carried over from the previous page
@@ -354,7 +360,7 @@ def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
                 continue
             text = idx.lines[li]
             if active is None or not _has_amount(words):
-                cols, folded = _header_columns(idx, li) if not _has_amount(words) else ([], 0)
+                cols, folded = _header_columns(idx, li, nxt) if not _has_amount(words) else ([], 0)
                 got = _match_header(cols, subs) if len(cols) >= 2 else {}
                 drv = _driver(subs, got)
                 kinds = {x.name: x.kind for x in subs}
@@ -403,7 +409,7 @@ def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
                 active = None
                 continue
             by_col = _assign(words, cols, {got[n_] for n_ in got if kinds[n_] == "text"},
-                             page.text)
+                             idx.page.text)
             drv_words = [w for w in by_col.get(got[drv], []) if _is_amount(w)
                          and not _is_rate(w, words)]
             if carried and not drv_words:
