@@ -413,9 +413,10 @@ def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
             drv_words = [w for w in by_col.get(got[drv], []) if _is_amount(w)
                          and not _is_rate(w, words)]
             if carried and not drv_words:
-                # a page without its own header: only a running head may precede the rows
+                # a page without its own header: a running head and the last item's
+                # continuation lines (description, notes) may precede the rows, not more
                 carried += 1
-                if carried > 4:
+                if carried > 8:
                     active, pending = None, []
                     continue
             elif carried and drv_words:
