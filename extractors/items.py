@@ -263,7 +263,8 @@ def _other_header(idx: PageIndex, li: int) -> bool:
     if len(cells) < 3:
         return False
     texts = [" ".join(w.text for w in c) for c in cells]
-    return all(len(t.split()) <= 4 and not re.search(r"\d{2}", t) and looks_like_label(t)
+    return all(len(t.split()) <= 4 and (looks_like_label(t) or re.fullmatch(r"[%#№]", t)) and
+               not re.search(r"\d", re.sub(r"\d+(?:[.,]\d+)?\s?%", "", t))   # "USt. 19 %"
                for t in texts)
 
 
@@ -275,6 +276,8 @@ def _stop_line(idx: PageIndex, li: int, stop_labels: tuple, desc_col: int | None
         return False
     phrases = _stop_phrases(stop_labels)
     cells = idx._cells(li)
+    if not _has_amount(idx.by_line.get(li, [])):
+        return False   # a totals line prints its amount; a note in an item may name a tax
     if sum(1 for c in cells if any(re.search(r"\d", w.text) for w in c)) > 2:
         return False   # an item row (quantity, price, tax rate, amount), not a totals line
     for cell in cells:
