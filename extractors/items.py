@@ -37,6 +37,7 @@ from .rank import END_NAME, START_NAME, _tokens, label_match, rank
 from .read import COLUMN_GAP, Document, Page, layout_words
 
 HEADER_MATCH = 0.55        # label_match a header cell needs to name a sub-field's column
+CLEAR_MATCH = 0.85         # ... to name it word for word ("Amount", "Total", "Gesamtpreis")
 GAP_LINES = 6.0            # a vertical gap of this many line heights ends a table
 CARRY = re.compile(r"\b(carried|brought)\s+(forward|over)\b|\bcarry\s+forward\b|\bcarried\s+over\b|"
                    r"\bübertrag\b|\bvortrag\b|\bcontinued\b|\bfortsetzung\b|\breport\b|"
@@ -203,6 +204,13 @@ def _match_header(cols: list[Column], subs: list[FieldSpec]) -> dict[str, int]:
     pairs.sort(key=lambda t: -t[0])
     got: dict[str, int] = {}
     used: set = set()
+    drv = next((s.name for s in subs if s.kind == "money" and s.required), None)
+    named = [ci for sc, ci, name in pairs if name == drv and sc >= CLEAR_MATCH]
+    if len(named) > 1:
+        # two columns clearly name the line total ("Amount  Product  Price  Total", where the
+        # first counts units): the total is the rightmost
+        got[drv] = cols.index(max((cols[ci] for ci in named), key=lambda c: c.x1))
+        used.add(got[drv])
     for sc, ci, name in pairs:
         if name in got or ci in used:
             continue
@@ -255,6 +263,24 @@ def _is_rate(w, words) -> bool:
         return True
     return nxt is not None and nxt.x0 - w.x1 < 2 * (w.bottom - w.top) and \
         bool(RATE_UNIT.search(nxt.text))
+
+
+ALLOWANCE = re.compile(
+    r"^(abzgl|abzüglich|zzgl|zuzüglich|less|plus|moins)\b|"
+    r"(rabatt|nachlass|abschlag|zuschlag|skonto)\b|"       # German compounds: "Artikelrabatt"
+    r"\b(discount|allowance|rebate|surcharge|remise|rabais|ristourne|escompte|majoration)\b",
+    re.I)
+
+
+def _allowance(words, by_col: dict, got: dict, kinds: dict) -> bool:
+    """A line with an amount that takes off or adds to an item or the total ("abzgl. 16,7%
+    Rabatt  -2,00", "zzgl. Versandkosten  5,80", "Discount 10%  -5.00", "Remise  -3,00"):
+    it names a discount or a charge and, where the table counts units, has no count."""
+    counts = [ci for n, ci in got.items() if kinds[n] == "number"]
+    if any(re.search(r"\d", w.text) for ci in counts for w in by_col.get(ci, [])):
+        return False
+    text = " ".join(re.sub(r"[\d.,%]+", " ", w.text) for w in words)
+    return bool(ALLOWANCE.search(" ".join(text.split())))
 
 
 def _other_header(idx: PageIndex, li: int) -> bool:
@@ -424,6 +450,11 @@ def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
                     continue
             elif carried and drv_words:
                 carried = 0
+            if drv_words and _allowance(words, by_col, got, kinds):
+                _mark(regions, page, idx, li)   # a discount or charge line, no item
+                last_bottom = max(w.bottom for w in words)
+                li += 1
+                continue
             if drv_words:
                 row = _Row(page, li, by_col, pre=pending)
                 pending = []
