@@ -370,6 +370,7 @@ def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
     rows: list[tuple[_Row, list[Column], dict]] = []
     regions: set = set()
     carry_cols = None   # columns of a table still open at the end of the previous page
+    fills: list = []    # how many of the header's columns each row of the open table fills
     tidxs = [_table_index(page, idx) for page, idx in zip(doc.pages, idxs)]
     for pi, (page, idx) in enumerate(zip(doc.pages, tidxs)):
         nxt = tidxs[pi + 1] if pi + 1 < len(tidxs) else None
@@ -416,7 +417,7 @@ def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
                     for name, ci in got.items():
                         cols[ci].fields.append(name)
                     active = (cols, got, drv)
-                    pending, last_bottom, carried = [], None, 0
+                    pending, last_bottom, carried, fills = [], None, 0, []
                     for k in range(folded + 1):
                         _mark(regions, page, idx, li + k)
                     li += folded + 1
@@ -449,7 +450,15 @@ def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
                     active, pending = None, []
                     continue
             elif carried and drv_words:
+                # the first row on a page without its own header fills the table's columns
+                # like the rows before it did; fewer (an account's charges under an index of
+                # accounts): the table ended with the previous page
+                if _filled(by_col, got) < min(fills, default=0):
+                    active, pending = None, []
+                    continue
                 carried = 0
+            if drv_words:
+                fills.append(_filled(by_col, got))
             if drv_words and _allowance(words, by_col, got, kinds):
                 _mark(regions, page, idx, li)   # a discount or charge line, no item
                 last_bottom = max(w.bottom for w in words)
@@ -473,6 +482,10 @@ def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
         if active is not None:
             carry_cols = active
     return rows, regions
+
+
+def _filled(by_col: dict, got: dict) -> int:
+    return len({ci for ci in got.values() if by_col.get(ci)})
 
 
 def _last_line(row: _Row) -> int:
