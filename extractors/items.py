@@ -451,14 +451,15 @@ def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
                     continue
             elif carried and drv_words:
                 # the first row on a page without its own header fills the table's columns
-                # like the rows before it did; fewer (an account's charges under an index of
-                # accounts): the table ended with the previous page
-                if _filled(by_col, got) < min(fills, default=0):
+                # like the rows before it did (one may be left for the next line: a description
+                # printed below); fewer (an account's charges under an index of accounts): the
+                # table ended with the previous page
+                if _filled(by_col) < min(fills, default=0) - 1:
                     active, pending = None, []
                     continue
                 carried = 0
             if drv_words:
-                fills.append(_filled(by_col, got))
+                fills.append(_filled(by_col))
             if drv_words and _allowance(words, by_col, got, kinds):
                 _mark(regions, page, idx, li)   # a discount or charge line, no item
                 last_bottom = max(w.bottom for w in words)
@@ -484,8 +485,8 @@ def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
     return rows, regions
 
 
-def _filled(by_col: dict, got: dict) -> int:
-    return len({ci for ci in got.values() if by_col.get(ci)})
+def _filled(by_col: dict) -> int:
+    return sum(1 for ws in by_col.values() if ws)
 
 
 def _last_line(row: _Row) -> int:
