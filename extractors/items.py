@@ -7,10 +7,14 @@ Two generic layouts, both found from the page layout alone (no model call):
   lines are joined). The row driver is the required money sub-field (the line total): every
   following line with an amount in its column is one item; lines without one continue the
   item's description. The table ends at a line labelled like one of the parent's totals
-  (net/tax/grand total), at another table's header row, or at a wide vertical gap; at the end of
-  a page it continues on the next page (under a repeated header, or under the same columns if
-  the page has none). Carry lines ("Carried forward", "Übertrag", "Brought forward") are not
-  items.
+  (net/tax/grand total) that prints an amount, at another table's header row, or at a wide
+  vertical gap; at the end of a page it continues on the next page (under a repeated header,
+  or under the same columns if the page has none: its first row must fill about as many columns
+  as the rows before). Carry lines ("Carried forward", "Übertrag", "Brought forward"), discount
+  and charge lines without a unit count ("abzgl. 10% Rabatt", "zzgl. Versandkosten", "Discount",
+  "Remise") and amounts per unit ("0,03 €/Stk.") are not items. A header cell set too tight to
+  show its columns ("Pos Art-Nr Beschreibung") is split where the first item row splits it;
+  rotated text (a watermark printed upwards) is set aside before the lines are formed.
 - **Blocks**: a section repeated once per item (the account sections of a summary bill), each
   starting at its key sub-field printed with its label ("Account Number: 8519-74679-4"); the
   other sub-fields are found inside the block by the same candidates and label ranking as
@@ -266,7 +270,7 @@ def _is_rate(w, words) -> bool:
 
 
 ALLOWANCE = re.compile(
-    r"^(abzgl|abzüglich|zzgl|zuzüglich|less|plus|moins)\b|"
+    r"^(abzgl|abzüglich|zzgl|zuzüglich)\b|"
     r"(rabatt|nachlass|abschlag|zuschlag|skonto)\b|"       # German compounds: "Artikelrabatt"
     r"\b(discount|allowance|rebate|surcharge|remise|rabais|ristourne|escompte|majoration)\b",
     re.I)
@@ -458,14 +462,13 @@ def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
                     active, pending = None, []
                     continue
                 carried = 0
-            if drv_words:
-                fills.append(_filled(by_col))
             if drv_words and _allowance(words, by_col, got, kinds):
                 _mark(regions, page, idx, li)   # a discount or charge line, no item
                 last_bottom = max(w.bottom for w in words)
                 li += 1
                 continue
             if drv_words:
+                fills.append(_filled(by_col))
                 row = _Row(page, li, by_col, pre=pending)
                 pending = []
                 rows.append((row, cols, got))
