@@ -49,6 +49,7 @@ def main(argv=None) -> int:
     key = args.gold_key or spec.name
     gold = [json.loads(l) for l in args.gold.read_text(encoding="utf-8").splitlines() if l.strip()]
     n = hit = 0
+    n_pos = hit_pos = 0   # documents whose gold count is not 0 (a profile may carry no lines)
     per_sub = {s.name: [0, 0] for s in spec.items}
     misses, seconds = [], []
     for g in gold:
@@ -57,6 +58,7 @@ def main(argv=None) -> int:
         path = args.dir / g["file"]
         want = g[key]
         n += 1
+        n_pos += (want if isinstance(want, int) else len(want)) > 0
         t0 = time.perf_counter()
         try:
             doc = read_document(path, ocr="never")
@@ -71,6 +73,7 @@ def main(argv=None) -> int:
         want_n = want if isinstance(want, int) else len(want)
         if len(got) == want_n:
             hit += 1
+            hit_pos += want_n > 0
         else:
             misses.append((g["file"], want_n, len(got)))
         if isinstance(want, list):
@@ -84,6 +87,9 @@ def main(argv=None) -> int:
                     if s.name in w:
                         per_sub[s.name][1] += 1
     print(f"{spec.name} count match: {hit}/{n} = {hit / max(n, 1):.3f}")
+    if n_pos < n:
+        print(f"{spec.name} count match where the gold count is not 0: {hit_pos}/{n_pos} = "
+              f"{hit_pos / max(n_pos, 1):.3f}")
     if any(t for _, t in per_sub.values()):
         print("per sub-field accuracy: " + ", ".join(
             f"{k} {c}/{t} = {c / t:.3f}" for k, (c, t) in per_sub.items() if t))

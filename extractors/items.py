@@ -7,10 +7,14 @@ Two generic layouts, both found from the page layout alone (no model call):
   lines are joined). The row driver is the required money sub-field (the line total): every
   following line with an amount in its column is one item; lines without one continue the
   item's description. The table ends at a line labelled like one of the parent's totals
-  (net/tax/grand total), at another table's header row, or at a wide vertical gap; at the end of
-  a page it continues on the next page (under a repeated header, or under the same columns if
-  the page has none). Carry lines ("Carried forward", "Übertrag", "Brought forward") are not
-  items.
+  (net/tax/grand total) that prints an amount, at another table's header row, or at a wide
+  vertical gap; at the end of a page it continues on the next page (under a repeated header,
+  or under the same columns if the page has none: its first row must fill about as many columns
+  as the rows before). Carry lines ("Carried forward", "Übertrag", "Brought forward"), discount
+  and charge lines without a unit count ("abzgl. 10% Rabatt", "zzgl. Versandkosten", "Discount",
+  "Remise") and amounts per unit ("0,03 €/Stk.") are not items. A header cell set too tight to
+  show its columns ("Pos Art-Nr Beschreibung") is split where the first item row splits it;
+  rotated text (a watermark printed upwards) is set aside before the lines are formed.
 - **Blocks**: a section repeated once per item (the account sections of a summary bill), each
   starting at its key sub-field printed with its label ("Account Number: 8519-74679-4"); the
   other sub-fields are found inside the block by the same candidates and label ranking as
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from dataclasses import replace as dc_replace
 from decimal import Decimal, InvalidOperation
 
 from price_parser import Price
@@ -33,9 +38,10 @@ from .candidates import DATE_RES, PageIndex, find_candidates, guess_dayfirst, lo
 from .fields import FieldSpec
 from .normalize import parse_amount, parse_date
 from .rank import END_NAME, START_NAME, _tokens, label_match, rank
-from .read import COLUMN_GAP, Document
+from .read import COLUMN_GAP, Document, Page, layout_words
 
 HEADER_MATCH = 0.55        # label_match a header cell needs to name a sub-field's column
+CLEAR_MATCH = 0.85         # ... to name it word for word ("Amount", "Total", "Gesamtpreis")
 GAP_LINES = 6.0            # a vertical gap of this many line heights ends a table
 CARRY = re.compile(r"\b(carried|brought)\s+(forward|over)\b|\bcarry\s+forward\b|\bcarried\s+over\b|"
                    r"\bübertrag\b|\bvortrag\b|\bcontinued\b|\bfortsetzung\b|\breport\b|"
@@ -88,6 +94,7 @@ def _typed(spec: FieldSpec, text: str, dayfirst: bool, which: str = ""):
 
 
 def _evidence(page, words, text: str) -> dict:
+    words = [getattr(w, "src", w) for w in words]   # a re-laid-out word -> the page's word
     return {"page": page.number, "start": min(w.start for w in words),
             "end": max(w.end for w in words),
             "bbox": [round(min(w.x0 for w in words), 2), round(min(w.top for w in words), 2),
@@ -110,18 +117,64 @@ def _line_words(idx: PageIndex, li: int):
     return sorted(idx.by_line.get(li, []), key=lambda w: w.x0)
 
 
+def _is_amount(w) -> bool:
+    """A printed money amount: digits in an amount shape ("1.000,00", "€12", "(3.50)"); a
+    currency sign alone ("Einzel/€" in a header) is none."""
+    return bool(re.search(r"\d", w.text) and AMOUNT_SHAPE.search(w.text))
+
+
 def _has_amount(words) -> bool:
-    return any(AMOUNT_SHAPE.search(w.text) for w in words)
+    return any(_is_amount(w) for w in words)
 
 
-def _header_columns(idx: PageIndex, li: int) -> tuple[list[Column], int]:
+def _split_cell(cell: list, data_cells: list) -> list[list]:
+    """A header cell set too tight to show its columns ("Pos Art-Nr-Kunde Beschreibung"), over
+    which the first item row prints two or more cells ("1", "Kunstrasen") or leaves words
+    without one: split where the row splits, each header word going with the row cell under
+    it (words over none stay apart; two words are one label: "Unit Price", "Prix HT")."""
+    if len(cell) < 2 or not data_cells:
+        return [cell]
+    x0, x1 = cell[0].x0, cell[-1].x1
+    under = [d for d in data_cells if min(x1, d[-1].x1) - max(x0, d[0].x0) > 0]
+    if not under or (len(under) == 1 and len(cell) < 3):   # "Unit Price" over "4.50"
+        return [cell]
+    out: list[list] = []
+    prev = None
+    for w in cell:   # words over no row cell (a column its rows leave empty) stay apart
+        ovs = [(min(w.x1, d[-1].x1) - max(w.x0, d[0].x0)) /
+               max(min(w.x1 - w.x0, d[-1].x1 - d[0].x0), 1.0) for d in under]
+        k = max(range(len(under)), key=lambda i: ovs[i]) if max(ovs) > 0.3 else None
+        if out and k == prev:
+            out[-1].append(w)
+        else:
+            out.append([w])
+        prev = k
+    return out
+
+
+def _first_row_cells(idx: PageIndex, li: int, nxt: PageIndex | None, reach: int = 8) -> list:
+    """The cells of the first line with an amount within `reach` lines below line li (on the
+    next page's first lines when the header ends its page)."""
+    spots = [(idx, j) for j in range(li + 1, len(idx.lines))][:reach]
+    if nxt is not None and len(spots) < reach:
+        spots += [(nxt, j) for j in range(min(reach - len(spots), len(nxt.lines)))]
+    for ix, j in spots:
+        if _has_amount(ix.by_line.get(j, [])):
+            return ix._cells(j)
+    return []
+
+
+def _header_columns(idx: PageIndex, li: int, nxt: PageIndex | None = None
+                    ) -> tuple[list[Column], int]:
     """The cells of line li as columns, with digit-free label lines just below that lie under
     a cell folded in ("Positions-" / "betrag"); and how many lines were folded in."""
-    cols = [Column(c[0].x0, c[-1].x1, " ".join(w.text for w in c)) for c in idx._cells(li)]
+    data = _first_row_cells(idx, li, nxt)
+    cols = [Column(c[0].x0, c[-1].x1, " ".join(w.text for w in c))
+            for cell in idx._cells(li) for c in _split_cell(cell, data)]
     lh = idx.line_height
     prev_bottom = max((w.bottom for w in idx.by_line.get(li, [])), default=0)
     folded = 0
-    for nxt in (li + 1, li + 2):
+    for nxt in (li + 1, li + 2, li + 3):
         words = idx.by_line.get(nxt, [])
         if not words or any(re.search(r"\d", w.text) for w in words):
             break
@@ -155,6 +208,13 @@ def _match_header(cols: list[Column], subs: list[FieldSpec]) -> dict[str, int]:
     pairs.sort(key=lambda t: -t[0])
     got: dict[str, int] = {}
     used: set = set()
+    drv = next((s.name for s in subs if s.kind == "money" and s.required), None)
+    named = [ci for sc, ci, name in pairs if name == drv and sc >= CLEAR_MATCH]
+    if len(named) > 1:
+        # two columns clearly name the line total ("Amount  Product  Price  Total", where the
+        # first counts units): the total is the rightmost
+        got[drv] = cols.index(max((cols[ci] for ci in named), key=lambda c: c.x1))
+        used.add(got[drv])
     for sc, ci, name in pairs:
         if name in got or ci in used:
             continue
@@ -195,13 +255,46 @@ def _assign(words, cols: list[Column], text_cols: set = frozenset(), text: str =
     return out
 
 
+RATE_UNIT = re.compile(r"^[€$£]?/\s?\w|^(per|pro|je|par)$", re.I)
+
+
+def _is_rate(w, words) -> bool:
+    """An amount printed per unit ("0,03 €/Stk.", "12.00 /h", "4.50 per kg") is a price or a
+    discount rate, not a line total."""
+    after = [x for x in words if x.x0 >= w.x1 - 0.5]
+    nxt = min(after, key=lambda x: x.x0, default=None)
+    if re.search(r"/\s?[A-Za-z]", w.text):
+        return True
+    return nxt is not None and nxt.x0 - w.x1 < 2 * (w.bottom - w.top) and \
+        bool(RATE_UNIT.search(nxt.text))
+
+
+ALLOWANCE = re.compile(
+    r"^(abzgl|abzüglich|zzgl|zuzüglich)\b|"
+    r"(rabatt|nachlass|abschlag|zuschlag|skonto)\b|"       # German compounds: "Artikelrabatt"
+    r"\b(discount|allowance|rebate|surcharge|remise|rabais|ristourne|escompte|majoration)\b",
+    re.I)
+
+
+def _allowance(words, by_col: dict, got: dict, kinds: dict) -> bool:
+    """A line with an amount that takes off or adds to an item or the total ("abzgl. 16,7%
+    Rabatt  -2,00", "zzgl. Versandkosten  5,80", "Discount 10%  -5.00", "Remise  -3,00"):
+    it names a discount or a charge and, where the table counts units, has no count."""
+    counts = [ci for n, ci in got.items() if kinds[n] == "number"]
+    if any(re.search(r"\d", w.text) for ci in counts for w in by_col.get(ci, [])):
+        return False
+    text = " ".join(re.sub(r"[\d.,%]+", " ", w.text) for w in words)
+    return bool(ALLOWANCE.search(" ".join(text.split())))
+
+
 def _other_header(idx: PageIndex, li: int) -> bool:
     """A row of three or more short label cells with no values: another table begins."""
     cells = idx._cells(li)
     if len(cells) < 3:
         return False
     texts = [" ".join(w.text for w in c) for c in cells]
-    return all(len(t.split()) <= 4 and not re.search(r"\d{2}", t) and looks_like_label(t)
+    return all(len(t.split()) <= 4 and (looks_like_label(t) or re.fullmatch(r"[%#№]", t)) and
+               not re.search(r"\d", re.sub(r"\d+(?:[.,]\d+)?\s?%", "", t))   # "USt. 19 %"
                for t in texts)
 
 
@@ -213,6 +306,8 @@ def _stop_line(idx: PageIndex, li: int, stop_labels: tuple, desc_col: int | None
         return False
     phrases = _stop_phrases(stop_labels)
     cells = idx._cells(li)
+    if not _has_amount(idx.by_line.get(li, [])):
+        return False   # a totals line prints its amount; a note in an item may name a tax
     if sum(1 for c in cells if any(re.search(r"\d", w.text) for w in c)) > 2:
         return False   # an item row (quantity, price, tax rate, amount), not a totals line
     for cell in cells:
@@ -244,12 +339,45 @@ class _Row:
     post: list = field(default_factory=list)   # ... below it
 
 
+def _table_index(page, idx: PageIndex) -> PageIndex:
+    """The page's lines for reading tables. Rotated text (a watermark or margin note printed
+    upwards, many line heights tall) can stretch a line over half the page and swallow the
+    table rows beside it: such words are set aside and the others grouped into lines again.
+    Each new word keeps its page word (`src`, for evidence); `src_lines` maps a new line to the
+    page's lines it holds."""
+    tall = 3 * idx.line_height
+    if page.ocr or not any(w.bottom - w.top > tall for w in page.words):
+        return idx
+    copies = []
+    for w in page.words:
+        if w.bottom - w.top <= tall:
+            c = dc_replace(w)
+            c.src = w
+            copies.append(c)
+    text, words = layout_words(copies)
+    new = PageIndex(Page(page.number, text, words, page.width, page.height))
+    new.src_lines = {}
+    for w in words:
+        new.src_lines.setdefault(w.line, set()).add(w.src.line)
+    return new
+
+
+def _mark(regions: set, page, idx: PageIndex, li: int) -> None:
+    """Line li of idx is part of the items: record it as the page's line(s)."""
+    src = getattr(idx, "src_lines", None)
+    for line in (src.get(li, ()) if src is not None else (li,)):
+        regions.add((page.number, line))
+
+
 def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
     """All item rows of all item tables of the document, with the columns they were read under."""
     rows: list[tuple[_Row, list[Column], dict]] = []
     regions: set = set()
     carry_cols = None   # columns of a table still open at the end of the previous page
-    for page, idx in zip(doc.pages, idxs):
+    fills: list = []    # how many of the header's columns each row of the open table fills
+    tidxs = [_table_index(page, idx) for page, idx in zip(doc.pages, idxs)]
+    for pi, (page, idx) in enumerate(zip(doc.pages, tidxs)):
+        nxt = tidxs[pi + 1] if pi + 1 < len(tidxs) else None
         li, n = 0, len(idx.lines)
         active = None
         carried = 0   # lines read under a table carried over from the previous page
@@ -266,7 +394,7 @@ def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
                 continue
             text = idx.lines[li]
             if active is None or not _has_amount(words):
-                cols, folded = _header_columns(idx, li) if not _has_amount(words) else ([], 0)
+                cols, folded = _header_columns(idx, li, nxt) if not _has_amount(words) else ([], 0)
                 got = _match_header(cols, subs) if len(cols) >= 2 else {}
                 drv = _driver(subs, got)
                 kinds = {x.name: x.kind for x in subs}
@@ -276,7 +404,12 @@ def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
                     drv = next((x.name for x in subs if x.kind == "money" and x.required), None)
                     if drv is not None:
                         last = max(range(len(cols)), key=lambda i: cols[i].x1)
-                        if last in got.values():
+                        owner = next((n_ for n_, c in got.items() if c == last), None)
+                        if owner is not None and kinds[owner] == "money":
+                            # a price named last ("Prix HT") is the line's amount: the
+                            # rightmost money column of an item table is its total
+                            del got[owner]
+                        elif last in got.values():
                             cols.append(Column(cols[last].x1 + 1, page.width or
                                                cols[last].x1 + 80, ""))
                             last = len(cols) - 1
@@ -288,9 +421,9 @@ def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
                     for name, ci in got.items():
                         cols[ci].fields.append(name)
                     active = (cols, got, drv)
-                    pending, last_bottom, carried = [], None, 0
+                    pending, last_bottom, carried, fills = [], None, 0, []
                     for k in range(folded + 1):
-                        regions.add((page.number, li + k))
+                        _mark(regions, page, idx, li + k)
                     li += folded + 1
                     continue
             if active is None:
@@ -303,24 +436,39 @@ def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
                 active = None
                 continue
             if CARRY.search(text):
-                regions.add((page.number, li))
+                _mark(regions, page, idx, li)
                 li += 1
                 continue
             if _other_header(idx, li) or _stop_line(idx, li, stop_labels, got.get("description"), cols):
                 active = None
                 continue
             by_col = _assign(words, cols, {got[n_] for n_ in got if kinds[n_] == "text"},
-                             page.text)
-            drv_words = [w for w in by_col.get(got[drv], []) if AMOUNT_SHAPE.search(w.text)]
+                             idx.page.text)
+            drv_words = [w for w in by_col.get(got[drv], []) if _is_amount(w)
+                         and not _is_rate(w, words)]
             if carried and not drv_words:
-                # a page without its own header: only a running head may precede the rows
+                # a page without its own header: a running head and the last item's
+                # continuation lines (description, notes) may precede the rows, not more
                 carried += 1
-                if carried > 4:
+                if carried > 8:
                     active, pending = None, []
                     continue
             elif carried and drv_words:
+                # the first row on a page without its own header fills the table's columns
+                # like the rows before it did (one may be left for the next line: a description
+                # printed below); fewer (an account's charges under an index of accounts): the
+                # table ended with the previous page
+                if _filled(by_col) < min(fills, default=0) - 1:
+                    active, pending = None, []
+                    continue
                 carried = 0
+            if drv_words and _allowance(words, by_col, got, kinds):
+                _mark(regions, page, idx, li)   # a discount or charge line, no item
+                last_bottom = max(w.bottom for w in words)
+                li += 1
+                continue
             if drv_words:
+                fills.append(_filled(by_col))
                 row = _Row(page, li, by_col, pre=pending)
                 pending = []
                 rows.append((row, cols, got))
@@ -332,12 +480,16 @@ def _table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
                 pending.append((page, li, by_col))
                 if len(pending) > 8:   # a long run of lines without an amount: not the table
                     pending.pop(0)
-            regions.add((page.number, li))
+            _mark(regions, page, idx, li)
             last_bottom = max(w.bottom for w in words)
             li += 1
         if active is not None:
             carry_cols = active
     return rows, regions
+
+
+def _filled(by_col: dict) -> int:
+    return sum(1 for ws in by_col.values() if ws)
 
 
 def _last_line(row: _Row) -> int:

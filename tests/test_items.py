@@ -193,3 +193,113 @@ def test_schema_file_with_a_sub_model_loads_its_root_model(tmp_path):
     f = tmp_path / "inv.py"
     f.write_text((ROOT / "schemas" / "invoice.py").read_text())
     assert load_schema(str(f)).name == "Invoice"
+
+
+# ------------------------------------------------------------------------------------------
+# table layouts met on real invoices (each rule on a small generated page)
+# ------------------------------------------------------------------------------------------
+def _layout_pdf(path, pages, size=9, watermark=None):
+    """pages: lists of (x, y, text) in mm; watermark: text printed upwards along the margin."""
+    from fpdf import FPDF
+    pdf = FPDF()
+    for cells in pages:
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=size)
+        for x, y, text in cells:
+            pdf.text(x, y, text)
+        if watermark:
+            with pdf.rotation(90, 8, 200):
+                pdf.text(8, 200, watermark)
+    pdf.output(str(path))
+    spec, parent = _items_spec("invoice")
+    return extract_items(read_document(path, ocr="never"), spec, parent)
+
+
+def _rows(y0, rows, xs, step=6):
+    return [(x, y0 + step * i, text) for i, cells in enumerate(rows)
+            for x, text in zip(xs, cells) if text]
+
+
+def test_tight_header_cell_and_four_line_header(tmp_path):
+    # "Pos Art-Nr Beschreibung" is set with single spaces: one cell of the page text; the
+    # amount's header runs over four lines ("Positions-/betrag/ohne/USt.")
+    head = [(15, 30, "Pos"), (23, 30, "Art-Nr"), (35, 30, "Beschreibung"), (90, 30, "Nettopreis"),
+            (115, 30, "Menge"), (160, 30, "Positions-"), (23, 34, "Art-Nr-Lief."),
+            (160, 34, "betrag"), (23, 38, "(Art)"), (160, 38, "ohne"), (160, 42, "USt.")]
+    rows = _rows(50, [["1", "", "Kunstrasen", "3,3333", "3", "10,00"],
+                      ["", "KR3M", "", "", "", ""],
+                      ["2", "", "Mineralwasser", "5,4900", "20", "109,80"],
+                      ["", "GTRWA5", "Medium", "", "", ""]], [16, 23, 36, 90, 118, 162])
+    res = _layout_pdf(tmp_path / "tight.pdf", [head + rows])
+    assert [i["description"].split()[0] for i in res.items] == ["Kunstrasen", "Mineralwasser"]
+    assert [i["amount"] for i in res.items] == [Decimal("10.00"), Decimal("109.80")]
+    assert [i["quantity"] for i in res.items] == [Decimal("3"), Decimal("20")]
+
+
+def test_rotated_margin_text_does_not_merge_the_rows(tmp_path):
+    rows = [["Description", "Qty", "Unit Price", "Amount"],
+            ["Widget", "2", "5.00", "10.00"], ["Gadget", "1", "7.50", "7.50"],
+            ["Gizmo", "3", "1.00", "3.00"], ["", "", "Subtotal", "20.50"]]
+    res = _layout_pdf(tmp_path / "wm.pdf", [_rows(40, rows, [20, 90, 120, 160])],
+                      watermark="Sample invoice, copyright nobody, printed upwards " * 2)
+    assert [i["description"] for i in res.items] == ["Widget", "Gadget", "Gizmo"]
+
+
+def test_table_carried_to_next_page_after_long_item_text(tmp_path):
+    # the first item's notes run from the end of page 1 over more than four lines of page 2
+    # (no header repeated there) before the next row
+    xs = [16, 40, 100, 130, 170]
+    p1 = _rows(250, [["Pos", "Beschreibung", "Nettopreis", "Menge", "Entgelt"],
+                     ["1", "Haftpflicht", "67,22", "1 Stk", "80,00"]], xs)
+    p2 = _rows(20, [["", "SF25 (30 %)"], ["", "Typkl. 18"], ["", "Regio R9"],
+                    ["", "Bruttopreis : 80,00"], ["", "Enthält 19% Versicherungssteuer"],
+                    ["2", "Vollkasko", "117,65", "1 Stk", "140,00"], ["", "Typkl. 21"]], xs)
+    res = _layout_pdf(tmp_path / "carry.pdf", [p1, p2])
+    assert [i["amount"] for i in res.items] == [Decimal("80.00"), Decimal("140.00")]
+
+
+def test_tight_header_at_the_end_of_a_page_split_by_the_next_pages_row(tmp_path):
+    # the header ends page 1; the first row (page 2) prints nothing under "Pos" and "Art-Nr"
+    p1 = [(15, 266, "Pos"), (23, 266, "Art-Nr-Kunde"), (45, 266, "Beschreibung"),
+          (100, 266, "Nettopreis"), (130, 266, "Menge"), (170, 266, "Entgelt"),
+          (23, 270, "Art-Nr-Lief."), (23, 274, "Art-Nr"), (23, 278, "(Art)")]
+    p2 = _rows(20, [["Schweinesteak", "5,50", "4 kg", "22,00"], ["SFK5"]], [46, 100, 130, 170])
+    res = _layout_pdf(tmp_path / "split.pdf", [p1, p2])
+    assert [(i["description"].split()[0], i["amount"]) for i in res.items] == \
+        [("Schweinesteak", Decimal("22.00"))]
+
+
+def test_discount_charge_and_per_unit_lines_are_not_items(tmp_path):
+    rows = [["Nr.", "Bezeichnung", "Menge", "Einzel/£", "Gesamt/£"],
+            ["1", "Kunstrasen", "3", "4,00", "12,00"],
+            ["", "abzgl. 16,7% Rabatt", "", "", "-2,00"],
+            ["2", "Rabattmarken", "5", "1,00", "5,00"],
+            ["", "Basis: -3,00", "", "", "0,03 £/Stk."],
+            ["3", "Gelierzucker", "2", "1,45", "2,90"],
+            ["", "zzgl. Versandkosten", "", "", "5,80"],
+            ["", "Summe netto", "", "", "20,70"]]
+    res = _layout_pdf(tmp_path / "allow.pdf", [_rows(40, rows, [15, 30, 110, 135, 165])])
+    # "Rabattmarken" is sold (it has a quantity): an item; "Einzel/£" is a header, no amount
+    assert [i["description"].split()[0] for i in res.items] == \
+        ["Kunstrasen", "Rabattmarken", "Gelierzucker"]
+    assert [i["amount"] for i in res.items] == [Decimal("12.00"), Decimal("5.00"), Decimal("2.90")]
+
+
+def test_tax_note_inside_an_item_does_not_end_the_table(tmp_path):
+    rows = [["Pos", "Beschreibung", "Nettopreis", "Menge", "Steuer", "Entgelt"],
+            ["1", "Windschutzscheibe", "100,00", "10 Stk", "0 %", "1000,00"],
+            ["", "Preisbasismenge: 1 Stk", "", "", "Umsatzsteuer bei", ""],
+            ["", "", "", "", "Lieferungen", ""],
+            ["2", "Stoßfänger", "100,00", "10 Stk", "0 %", "1000,00"],
+            ["", "Umsatzsteuer 0 %", "", "", "", "0,00"]]
+    res = _layout_pdf(tmp_path / "note.pdf", [_rows(40, rows, [15, 30, 85, 110, 135, 170])])
+    assert [i["description"].split()[0] for i in res.items] == ["Windschutzscheibe", "Stoßfänger"]
+
+
+def test_two_columns_named_total_the_rightmost_is_the_line_total(tmp_path):
+    rows = [["Amount", "Product", "VAT", "Price", "Total"],
+            ["1.00", "Design (hours)", "7%", "160.00", "160.00"],
+            ["400.00", "Ballons", "19%", "0.79", "316.00"],
+            ["", "Net total: 476.00", "", "", ""]]
+    res = _layout_pdf(tmp_path / "total.pdf", [_rows(40, rows, [15, 40, 110, 135, 165])])
+    assert [i["amount"] for i in res.items] == [Decimal("160.00"), Decimal("316.00")]
