@@ -110,6 +110,14 @@ def layout_words(raw: list[Word]) -> tuple[str, list[Word]]:
     if not raw:
         return "", []
     raw = sorted(raw, key=lambda w: (round(w.top, 1), w.x0))
+    # text printed upwards (a watermark, a margin note) spans many rows: each such word is a
+    # line of its own, never the row that the words beside it are grouped by
+    heights = sorted(w.bottom - w.top for w in raw)
+    tall = 3 * max(heights[len(heights) // 2], 1.0)
+    upright = [w for w in raw if w.bottom - w.top > tall and w.x1 - w.x0 < w.bottom - w.top]
+    if upright:
+        ids = {id(w) for w in upright}
+        raw = [w for w in raw if id(w) not in ids]
     lines: list[list[Word]] = []
     for w in raw:
         mid = (w.top + w.bottom) / 2
@@ -121,6 +129,8 @@ def layout_words(raw: list[Word]) -> tuple[str, list[Word]]:
                 continue
         lines.append([w])
     _nearest_lines(lines)
+    if upright:
+        lines = sorted(lines + [[w] for w in upright], key=lambda ln: round(ln[0].top, 1))
     text_parts: list[str] = []
     out: list[Word] = []
     pos = 0

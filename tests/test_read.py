@@ -31,6 +31,18 @@ def test_a_word_joins_the_row_it_is_level_with_not_the_row_it_started_under():
         assert text[w.start:w.end] == w.text
 
 
+def test_text_printed_upwards_is_a_line_of_its_own():
+    """A watermark printed upwards down the margin is one tall word: the rows beside it are
+    still grouped by their own positions, not swallowed into one line."""
+    words = [Word("DRAFT-COPY", 5, 10, 15, 300),
+             Word("Item", 40, 100, 60, 110), Word("9.99", 200, 100, 230, 110),
+             Word("Other", 40, 120, 70, 130), Word("5.00", 200, 120, 230, 130)]
+    text, out = layout_words(words)
+    assert text.splitlines() == ["DRAFT-COPY", "Item   9.99", "Other   5.00"]
+    for w in out:
+        assert text[w.start:w.end] == w.text
+
+
 def test_txt_document_has_word_spans(tmp_path):
     p = tmp_path / "a.txt"
     p.write_text("Invoice No: 42\nTotal: 9.99\n")
