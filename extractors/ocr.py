@@ -250,6 +250,11 @@ def _child(args, mem_mb, conn):
         conn.close()
 
 
+# the OCR engine's threads (onnxruntime uses the cores): its CPU time grows that much faster
+# than a single-threaded parser's, so its CPU budget is the time limit times this
+OCR_THREADS = min(os.cpu_count() or 1, 4)
+
+
 def _run_isolated(args, timeout: float, mem_mb: int):
     ctx = mp.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
@@ -257,9 +262,8 @@ def _run_isolated(args, timeout: float, mem_mb: int):
     proc.start()
     send.close()
     try:
-        if not recv.poll(timeout):
-            raise DocumentError("parse_timeout", f"OCR took longer than {timeout:g}s",
-                                stage="ocr")
+        from .read import _wait_for_child
+        _wait_for_child(recv, proc, timeout, threads=OCR_THREADS, what="OCR", stage="ocr")
         status, payload = recv.recv()
     except EOFError:
         proc.join(1)

@@ -350,18 +350,20 @@ def _child_cpu_seconds(pid: int) -> float:
         return float("inf")     # cannot tell: count wall time
 
 
-def _wait_for_child(recv, proc, timeout: float) -> None:
+def _wait_for_child(recv, proc, timeout: float, threads: int = 1, what: str = "parsing",
+                    stage: str = "read") -> None:
     """Until the child's answer is ready; parse_timeout once it has used `timeout` seconds of
-    CPU (documents read ahead share the cores with the model, so wall time overstates the
-    work), or WALL_FACTOR x timeout of wall time in any case."""
+    CPU per thread it runs (documents read ahead share the cores with the model, and a loaded
+    machine shares them with everything else, so wall time overstates the work), or
+    WALL_FACTOR x timeout of wall time in any case."""
     import time
     start = time.monotonic()
     while not recv.poll(min(1.0, timeout)):
         waited = time.monotonic() - start
         if waited >= timeout * WALL_FACTOR or \
-                (waited >= timeout and _child_cpu_seconds(proc.pid) >= timeout):
-            raise DocumentError("parse_timeout", f"parsing took longer than {timeout:g}s",
-                                stage="read")
+                (waited >= timeout and _child_cpu_seconds(proc.pid) >= timeout * threads):
+            raise DocumentError("parse_timeout", f"{what} took longer than {timeout:g}s",
+                                stage=stage)
 
 
 def _read_pdf_isolated(path: str, password, timeout: float, mem_mb: int) -> list[Page]:

@@ -153,3 +153,40 @@ def test_parser_child_dies_with_a_killed_parent(tmp_path):
     else:
         os.kill(child_pid, signal.SIGKILL)
         raise AssertionError("parser child outlived its parent")
+
+
+def _sleepy_child(conn, seconds):
+    import time
+    time.sleep(seconds)          # waiting for a core on a loaded machine uses no CPU
+    conn.send("done")
+
+
+def _busy_child(conn, seconds):
+    import time
+    while time.process_time() < seconds:     # computes for that much CPU time
+        pass
+    conn.send("done")
+
+
+@pytest.mark.parametrize("target, times_out", [(_sleepy_child, False), (_busy_child, True)])
+def test_isolation_limits_count_cpu_time_not_a_loaded_machines_wall_time(target, times_out):
+    """A child that is slow only because it waits (a loaded machine) is not cut off at the limit;
+    one that computes past it is (parsing and OCR share this wait)."""
+    import multiprocessing as mp
+    from extractors.read import _wait_for_child
+    ctx = mp.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=target, args=(send, 0.8 if target is _sleepy_child else 3.0),
+                       daemon=True)
+    proc.start()
+    try:
+        if times_out:
+            with pytest.raises(DocumentError) as e:
+                _wait_for_child(recv, proc, 0.4, what="OCR", stage="ocr")
+            assert e.value.reason == "parse_timeout" and e.value.stage == "ocr"
+        else:
+            _wait_for_child(recv, proc, 0.4)
+            assert recv.recv() == "done"
+    finally:
+        proc.kill()
+        proc.join(1)
