@@ -224,18 +224,49 @@ def visible_page(page):
 def visible_glyphs(items: list, box: tuple, page_area: float) -> tuple[list, int]:
     """The same filter over a pdfium page (extractors/textlayer.page_items: glyphs, filled
     paths and images in painting order, PDF coordinates): (glyphs a reader sees, number
-    dropped). `box`: the crop box within the media box (x0, y0, x1, y1)."""
+    dropped). `box`: the crop box within the media box (x0, y0, x1, y1).
+
+    Same decisions as char_is_hidden for every glyph, without its search for the shape under
+    each one where the answer cannot depend on it: a glyph whose colour is at least
+    MIN_CONTRAST from white and from every colour painted so far is visible whatever lies
+    under it (most text: dark on white or on light panels)."""
     painted: list = []
     shown, hidden = [], 0
+    backgrounds = [WHITE]        # every colour a glyph so far could stand on
+    far: dict = {}               # glyph colour -> far from all of `backgrounds`
+    bx0, by0, bx1, by1 = box
     for it in items:
         if isinstance(it, tuple):
             if it[0] == "image":
                 painted.append((it[1], None))
             elif it[3] >= 0.8:
-                painted.append((it[1], it[2]))
+                rgb = it[2]
+                painted.append((it[1], rgb))
+                if rgb is not None and rgb not in backgrounds:
+                    backgrounds.append(rgb)
+                    for c, ok in far.items():
+                        if ok and _distance(c, rgb) < MIN_CONTRAST:
+                            far[c] = False
             continue
         cx, cy = (it.x0 + it.x1) / 2, (it.y0 + it.y1) / 2
-        if not _inside(box, cx, cy) or char_is_hidden(it, painted, page_area):
+        if not (bx0 <= cx <= bx1 and by0 <= cy <= by1):
+            hidden += 1
+            continue
+        mode = it.text_render_mode
+        if mode not in INVISIBLE_MODES and not it.em_size < MIN_SIZE:
+            gs = it.graphicstate
+            colour = gs.scolor if mode in STROKE_MODES else gs.ncolor
+            rgb = to_rgb(colour, "DeviceRGB")
+            if rgb is None:        # a colour we cannot read: visible (as char_is_hidden)
+                shown.append(it)
+                continue
+            ok = far.get(rgb)
+            if ok is None:
+                ok = far[rgb] = all(_distance(rgb, b) >= MIN_CONTRAST for b in backgrounds)
+            if ok:
+                shown.append(it)
+                continue
+        if char_is_hidden(it, painted, page_area):
             hidden += 1
         else:
             shown.append(it)
