@@ -274,6 +274,8 @@ def limit_child(cpu_seconds: float | None) -> None:
 
 
 def _child(path, password, mem_mb, conn, cpu_seconds=None):
+    import gc
+    gc.freeze()     # the objects inherited from the parent: the collector leaves them alone
     import logging
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -327,6 +329,7 @@ def _preload() -> None:
     """Import the parsers (and set up pdfium's typed calls) in this process, once, so that the
     child forked for each file starts with them instead of importing them again (~0.1 s a
     file, as much as parsing a page)."""
+    import numpy  # noqa: F401
     import pdfminer.pdftypes  # noqa: F401
     import pdfplumber  # noqa: F401
     import pdfplumber.utils  # noqa: F401

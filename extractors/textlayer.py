@@ -221,23 +221,25 @@ def page_items(pdf_page, text_page) -> list:
                     _color(api, api.FPDFPageObj_GetStrokeColor, obj) if stroked else None,
                     _RGB, _RGB)
         fs = abs(size.value) if api.FPDFTextObj_GetFontSize(obj, size_at) else 0.0
+        matrix = None
         for i in by_obj[obj]:
             u = get_unicode(tp, i)
             if not u:
                 continue
             if u == 2:          # pdfium's mark for a hyphen that ends a line
                 u = 0x2D
-            get_matrix(tp, i, mat_at)
-            a, b, c, d = mat.a, mat.b, mat.c, mat.d
-            em = fs * hypot(c, d)
+            if matrix is None:  # one per text object: pdfium gives each of its characters
+                get_matrix(tp, i, mat_at)   # the object's matrix (cpdf_textpage.cpp)
+                a, b, c, d = mat.a, mat.b, mat.c, mat.d
+                matrix = (a, b, c, d, mat.e, mat.f)
+                em = fs * hypot(c, d)
+                upright = 0 < a * d and b * c <= 0      # pdfminer's definition
             get_box(tp, i, box_at)
             bottom, top = box.bottom, box.top
             y0, y1 = (bottom, top) if bottom <= top else (top, bottom)
-            upright = 0 < a * d and b * c <= 0      # pdfminer's definition
             if upright:     # pdfminer: from the descent up one font size
                 y1 = y0 + em
-            append(Glyph(chr(u), box.left, y0, box.right, y1, mode, em, gs, upright,
-                         (a, b, c, d, mat.e, mat.f), i))
+            append(Glyph(chr(u), box.left, y0, box.right, y1, mode, em, gs, upright, matrix, i))
 
     get_type = api.FPDFPageObj_GetType
 

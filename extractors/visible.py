@@ -226,17 +226,19 @@ def visible_glyphs(items: list, box: tuple, page_area: float) -> tuple[list, int
     paths and images in painting order, PDF coordinates): (glyphs a reader sees, number
     dropped). `box`: the crop box within the media box (x0, y0, x1, y1).
 
-    Same decisions as char_is_hidden for every glyph, without its search for the shape under
-    each one where the answer cannot depend on it: a glyph whose colour is at least
-    MIN_CONTRAST from white and from every colour painted so far is visible whatever lies
-    under it (most text: dark on white or on light panels)."""
+    Same decisions as char_is_hidden for every glyph, found faster: a glyph whose colour is at
+    least MIN_CONTRAST from white and from every colour painted so far is visible whatever
+    lies under it (most text: dark on white or on light panels); for the others, the last
+    shape painted before each that covers it is found for all of them at once (numpy)."""
     painted: list = []
-    shown, hidden = [], 0
+    keep: list = []              # per glyph: True, False, or (colours, painted so far)
+    glyphs: list = []
     backgrounds = [WHITE]        # every colour a glyph so far could stand on
     far: dict = {}               # glyph colour -> far from all of `backgrounds`
     bx0, by0, bx1, by1 = box
+    last_gs = last_mode = colours = unread = None
     for it in items:
-        if isinstance(it, tuple):
+        if type(it) is tuple:
             if it[0] == "image":
                 painted.append((it[1], None))
             elif it[3] >= 0.8:
@@ -248,26 +250,67 @@ def visible_glyphs(items: list, box: tuple, page_area: float) -> tuple[list, int
                         if ok and _distance(c, rgb) < MIN_CONTRAST:
                             far[c] = False
             continue
+        glyphs.append(it)
         cx, cy = (it.x0 + it.x1) / 2, (it.y0 + it.y1) / 2
         if not (bx0 <= cx <= bx1 and by0 <= cy <= by1):
-            hidden += 1
+            keep.append(False)
             continue
         mode = it.text_render_mode
-        if mode not in INVISIBLE_MODES and not it.em_size < MIN_SIZE:
-            gs = it.graphicstate
-            colour = gs.scolor if mode in STROKE_MODES else gs.ncolor
-            rgb = to_rgb(colour, "DeviceRGB")
-            if rgb is None:        # a colour we cannot read: visible (as char_is_hidden)
-                shown.append(it)
-                continue
-            ok = far.get(rgb)
-            if ok is None:
-                ok = far[rgb] = all(_distance(rgb, b) >= MIN_CONTRAST for b in backgrounds)
-            if ok:
-                shown.append(it)
-                continue
-        if char_is_hidden(it, painted, page_area):
-            hidden += 1
-        else:
-            shown.append(it)
-    return shown, hidden
+        if mode in INVISIBLE_MODES or it.em_size < MIN_SIZE:
+            keep.append(not char_is_hidden(it, painted, page_area))
+            continue
+        gs = it.graphicstate        # the colours char_is_hidden compares
+        if gs is not last_gs or mode != last_mode:     # a text object's glyphs share them
+            last_gs, last_mode = gs, mode
+            if mode in STROKE_MODES:
+                colours = [to_rgb(gs.scolor, "DeviceRGB")]
+            else:
+                colours = [to_rgb(gs.ncolor, "DeviceRGB")]
+                if mode in (2, 6):
+                    colours.append(to_rgb(gs.scolor, "DeviceRGB"))
+            unread = any(c is None for c in colours)
+        if unread:
+            keep.append(True)
+            continue
+        rgb = colours[0]
+        ok = far.get(rgb)
+        if ok is None:
+            ok = far[rgb] = all(_distance(rgb, b) >= MIN_CONTRAST for b in backgrounds)
+        keep.append(True if ok else (colours, len(painted)))
+    todo = [i for i, k in enumerate(keep) if type(k) is tuple]
+    if todo:
+        under = _last_covering([glyphs[i] for i in todo], [keep[i][1] for i in todo],
+                               [b for b, _ in painted])
+        for i, j in zip(todo, under):
+            colours = keep[i][0]
+            background = WHITE if j < 0 else painted[j][1]
+            keep[i] = background is None or \
+                not all(_distance(c, background) < MIN_CONTRAST for c in colours)
+    shown = [g for g, k in zip(glyphs, keep) if k]
+    return shown, len(glyphs) - len(shown)
+
+
+def _last_covering(glyphs: list, before: list, boxes: list) -> list:
+    """For each glyph, the index of the last of boxes[:before[i]] that _covers it, or -1:
+    _covers' arithmetic on arrays (same float64 operations, same results)."""
+    if not boxes:
+        return [-1] * len(glyphs)
+    import numpy as np
+    B = np.array(boxes, dtype=float).reshape(-1, 4)
+    b0, b1, b2, b3 = (B[:, k][None, :] for k in range(4))
+    m = len(boxes)
+    order = np.arange(m)[None, :]
+    out: list = []
+    step = max(1, 2_000_000 // m)
+    for s in range(0, len(glyphs), step):
+        G = np.array([(g.x0, g.y0, g.x1, g.y1) for g in glyphs[s:s + step]], dtype=float)
+        x0, y0, x1, y1 = (G[:, k][:, None] for k in range(4))
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        w = np.maximum(0.0, np.minimum(b2, x1) - np.maximum(b0, x0))
+        h = np.maximum(0.0, np.minimum(b3, y1) - np.maximum(b1, y0))
+        area = np.maximum((x1 - x0) * (y1 - y0), 1e-9)
+        cover = (b0 <= cx) & (cx <= b2) & (b1 <= cy) & (cy <= b3) & (w * h >= 0.5 * area) & \
+            (order < np.array(before[s:s + step])[:, None])
+        last = m - 1 - np.argmax(cover[:, ::-1], axis=1)
+        out += np.where(cover.any(axis=1), last, -1).tolist()
+    return out
