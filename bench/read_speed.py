@@ -7,12 +7,14 @@ The earlier commit's `extractors/` is unpacked from git (`git archive REV extrac
 temporary folder and imported as the package `extractors_base`. Passes over the same files
 alternate (base, new, new, base, ...) so that a machine shared with other jobs slows both
 alike; each pass runs in a new Python process, so neither inherits the other's imports.
-Prints pages/s per pass, the medians and their ratio.
+Prints pages/s per pass (wall clock, and per CPU second of the process and its parser
+children: less sensitive to what else runs), the medians and their ratios.
 
-Default: `_read_pdf_pages` in the pass's process, after one warm-up file (the parsing itself).
-`--isolate`: as `read_document` parses a PDF, in a forked, time- and memory-limited child per
-file, no warm-up (what a run pays per file; the OCR of pages without a usable text layer, a
-separate stage, is not included).
+Each pass reads one warm-up file first (imports and set-up, paid once a run), then times all.
+Default: `_read_pdf_pages` in the pass's process (the parsing itself). `--isolate`: as
+`read_document` parses a PDF, in a forked, time- and memory-limited child per file (what a
+run pays per file; the OCR of pages without a usable text layer, a separate stage, is not
+included).
 
 `--dump FILE` writes every file's pages (text, size, hidden count, words with boxes, spans and
 character xs, exact floats) as JSON lines, or its rejection reason, for a diff between commits;
@@ -62,14 +64,20 @@ def read_pages(read, path: Path, isolate: bool):
     return read._read_pdf_pages(str(path), None)
 
 
-def timed_pass(read, files: list[Path], isolate: bool) -> tuple[float, int]:
-    pages, t = 0, time.perf_counter()
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that have ended (the parser children)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def timed_pass(read, files: list[Path], isolate: bool) -> tuple[float, int, float]:
+    pages, t, c = 0, time.perf_counter(), _cpu()
     for f in files:
         try:
             pages += len(read_pages(read, f, isolate))
         except Exception:  # noqa: BLE001 - a rejected file counts its time, no pages
             pass
-    return time.perf_counter() - t, pages
+    return time.perf_counter() - t, pages, _cpu() - c
 
 
 def dump(read, files: list[Path], out: Path) -> None:
@@ -98,20 +106,19 @@ def worker(argv: list[str]) -> None:
         read = importlib.import_module("extractors_base.read")
     else:
         read = importlib.import_module("extractors.read")
-    if not isolate:
-        timed_pass(read, files[:1], isolate)     # imports, pdfium's set-up
-    s, pages = timed_pass(read, files, isolate)
-    print(json.dumps({"seconds": s, "pages": pages}))
+    timed_pass(read, files[:1], isolate)     # imports, pdfium's set-up: once a run
+    s, pages, cpu = timed_pass(read, files, isolate)
+    print(json.dumps({"seconds": s, "pages": pages, "cpu": cpu}))
 
 
-def one_pass(base_dir: str | None, files: list[Path], isolate: bool) -> tuple[float, int]:
+def one_pass(base_dir: str | None, files: list[Path], isolate: bool) -> tuple[float, int, float]:
     """A pass over the files in a new Python process: neither engine inherits what the other
     imported or cached, and each starts as a run does."""
     out = subprocess.run([sys.executable, __file__, "--worker", base_dir or "-",
                           "1" if isolate else "0", *map(str, files)],
                          capture_output=True, text=True, check=True).stdout
     r = json.loads(out.strip().splitlines()[-1])
-    return r["seconds"], r["pages"]
+    return r["seconds"], r["pages"], r["cpu"]
 
 
 def main() -> None:
@@ -138,23 +145,28 @@ def main() -> None:
         engines = {"base " + args.base: tmp, "new (worktree)": None} if args.base else \
             {"new": None}
         times: dict[str, list[float]] = {k: [] for k in engines}
+        cpus: dict[str, list[float]] = {k: [] for k in engines}
         pages = 0
+        load0 = os.getloadavg()[0]
         for r in range(args.rounds):
             order = list(engines) if r % 2 == 0 else list(reversed(engines))
             for name in order:
-                s, pages = one_pass(engines[name], files, args.isolate)
+                s, pages, cpu = one_pass(engines[name], files, args.isolate)
                 times[name].append(s)
-                print(f"round {r + 1} {name:<22} {s:7.2f} s  {pages / s:6.1f} pages/s",
-                      flush=True)
+                cpus[name].append(cpu)
+                print(f"round {r + 1} {name:<22} {s:7.2f} s {pages / s:6.1f} pages/s   "
+                      f"CPU {cpu:6.2f} s {pages / cpu:6.1f} pages/CPU-s", flush=True)
         print(f"\n{len(files)} files, {pages} pages, "
               f"{'isolated child per file' if args.isolate else '_read_pdf_pages in-process'}, "
-              f"load {os.getloadavg()[0]:.2f} (1-min)")
+              f"1-min load {load0:.2f} at start, {os.getloadavg()[0]:.2f} at end")
         med = {k: statistics.median(v) for k, v in times.items()}
+        cmed = {k: statistics.median(v) for k, v in cpus.items()}
         for k, s in med.items():
-            print(f"  median {k:<22} {pages / s:6.1f} pages/s ({s:.2f} s)")
+            print(f"  median {k:<22} {pages / s:6.1f} pages/s ({s:.2f} s)   "
+                  f"{pages / cmed[k]:6.1f} pages/CPU-s ({cmed[k]:.2f} CPU s)")
         if args.base:
-            a, b = med.values()
-            print(f"  speed-up (median base / median new): {a / b:.2f}x")
+            (a, b), (ca, cb) = med.values(), cmed.values()
+            print(f"  speed-up base/new: wall {a / b:.2f}x, CPU {ca / cb:.2f}x")
 
 
 if __name__ == "__main__":

@@ -69,8 +69,11 @@ def file_sha256(path: Path) -> str:
 def _char_xs(w: dict) -> tuple:
     """Left edge of every character of a pdfplumber word's text (a glyph may carry several
     characters, "ﬁ"), then its right edge; () when the glyphs don't spell the text."""
+    chars = w.get("chars", ())
+    if len(chars) == len(w["text"]) and all(len(c["text"]) == 1 for c in chars):
+        return tuple([round(c["x0"], 2) for c in chars] + [round(w["x1"], 2)])   # one each
     xs = []
-    for c in w.get("chars", ()):
+    for c in chars:
         xs.extend([round(c["x0"], 2)] * len(c["text"]))
     return tuple(xs) + (round(w["x1"], 2),) if len(xs) == len(w["text"]) else ()
 

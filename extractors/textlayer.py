@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 
 TEXT, PATH, IMAGE, FORM = 1, 2, 3, 5
+_GENERATED = frozenset((0x20, 0x0D, 0x0A))
 
 
 class NoUnicode(Exception):
@@ -192,38 +193,43 @@ def page_items(pdf_page, text_page) -> list:
     Coordinates are PDF points, bottom-left origin (as pdfminer's)."""
     api = _api()
     tp = _addr(text_page.raw)
-    is_generated, map_error, text_object = api.IsGenerated, api.HasUnicodeMapError, \
-        api.GetTextObject
-    by_obj: dict[int, list[int]] = {}
+    is_generated, map_error, text_object, get_unicode = api.IsGenerated, \
+        api.HasUnicodeMapError, api.GetTextObject, api.GetUnicode
+    by_obj: dict[int, list[tuple[int, int]]] = {}     # text object -> (char index, unicode)
     for i in range(api.CountChars(tp)):
-        if is_generated(tp, i) == 1:
+        u = get_unicode(tp, i)
+        # the characters pdfium generates are spaces and line breaks (cpdf_textpage.cpp)
+        if u in _GENERATED and is_generated(tp, i) == 1:
             continue
         if map_error(tp, i) == 1:
             raise NoUnicode(i)
         k = text_object(tp, i)
         if k:
             if k in by_obj:
-                by_obj[k].append(i)
+                by_obj[k].append((i, u))
             else:
-                by_obj[k] = [i]
+                by_obj[k] = [(i, u)]
     items: list = []
     append = items.append
     placed: set[int] = set()
-    get_unicode, get_matrix, get_box = api.GetUnicode, api.GetMatrix, api.GetLooseCharBox
+    get_matrix, get_box = api.GetMatrix, api.GetLooseCharBox
     box, box_at, mat, mat_at = api.rect, api.rect_at, api.matrix, api.matrix_at
     size, size_at = api.f[0], api.f_at[0]
     hypot = math.hypot
 
+    gstates: dict = {}      # one GState per colour pair: the filter reads it once per run
+
     def glyphs(obj):
         mode = api.FPDFTextObj_GetTextRenderMode(obj)
         stroked = mode in (1, 2, 5, 6)      # the stroke colour matters only then
-        gs = GState(_color(api, api.FPDFPageObj_GetFillColor, obj),
-                    _color(api, api.FPDFPageObj_GetStrokeColor, obj) if stroked else None,
-                    _RGB, _RGB)
+        key = (_color(api, api.FPDFPageObj_GetFillColor, obj),
+               _color(api, api.FPDFPageObj_GetStrokeColor, obj) if stroked else None)
+        gs = gstates.get(key)
+        if gs is None:
+            gs = gstates[key] = GState(key[0], key[1], _RGB, _RGB)
         fs = abs(size.value) if api.FPDFTextObj_GetFontSize(obj, size_at) else 0.0
         matrix = None
-        for i in by_obj[obj]:
-            u = get_unicode(tp, i)
+        for i, u in by_obj[obj]:
             if not u:
                 continue
             if u == 2:          # pdfium's mark for a hyphen that ends a line
@@ -282,10 +288,8 @@ def fast_page_ok(plumber_page) -> bool:
 
 def char_dicts(glyphs: list, page_height: float) -> list[dict]:
     """Glyphs -> pdfplumber-style char dicts (top-left origin) for its word extractor."""
-    out = []
-    for g in glyphs:
-        top, bottom = page_height - g.y1, page_height - g.y0
-        out.append({"text": g.text, "x0": g.x0, "x1": g.x1, "top": top, "bottom": bottom,
-                    "doctop": top, "upright": g.upright, "matrix": g.matrix,
-                    "width": g.x1 - g.x0, "height": bottom - top, "object_type": "char"})
-    return out
+    return [{"text": g.text, "x0": (x0 := g.x0), "x1": (x1 := g.x1),
+             "top": (top := page_height - g.y1), "bottom": (bottom := page_height - g.y0),
+             "doctop": top, "upright": g.upright, "matrix": g.matrix,
+             "width": x1 - x0, "height": bottom - top, "object_type": "char"}
+            for g in glyphs]
