@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 
 TEXT, PATH, IMAGE, FORM = 1, 2, 3, 5
+_GENERATED = frozenset((0x20, 0x0D, 0x0A))
 
 
 class NoUnicode(Exception):
@@ -53,17 +54,64 @@ class Glyph:
         return self.text
 
 
+_PTR = type(ctypes.POINTER(ctypes.c_int))
+
+
+class _Api:
+    """pypdfium2's raw functions, re-typed with plain addresses (c_void_p) for handles and
+    out-parameters: the same C functions, without ctypes building a pointer object for every
+    argument and result (most of the per-character cost of page_items)."""
+
+    def __init__(self):
+        import pypdfium2.raw as raw
+        self.raw = raw
+        names = ("FPDFText_CountChars FPDFText_IsGenerated FPDFText_HasUnicodeMapError "
+                 "FPDFText_GetTextObject FPDFText_GetUnicode FPDFText_GetMatrix "
+                 "FPDFText_GetLooseCharBox FPDFTextObj_GetTextRenderMode FPDFTextObj_GetFontSize "
+                 "FPDFPageObj_GetFillColor FPDFPageObj_GetStrokeColor FPDFPageObj_GetType "
+                 "FPDFPageObj_GetMatrix FPDFPageObj_GetBounds FPDFPath_GetDrawMode "
+                 "FPDFPath_CountSegments FPDFPath_GetPathSegment FPDFPathSegment_GetPoint "
+                 "FPDFPathSegment_GetType FPDFPathSegment_GetClose FPDFFormObj_CountObjects "
+                 "FPDFFormObj_GetObject FPDFPage_CountObjects FPDFPage_GetObject").split()
+        for name in names:
+            f = getattr(raw, name)
+            plain = [ctypes.c_void_p if isinstance(t, _PTR) else t for t in f.argtypes]
+            res = ctypes.c_void_p if isinstance(f.restype, _PTR) else f.restype
+            proto = ctypes.CFUNCTYPE(res, *plain)
+            setattr(self, name.split("_", 1)[1] if name.startswith("FPDFText_") else name,
+                    proto(ctypes.cast(f, ctypes.c_void_p).value))
+        self.MOVETO = raw.FPDF_SEGMENT_MOVETO
+        # out-parameters, reused (one page at a time per process)
+        self.rgba = tuple(ctypes.c_uint() for _ in range(4))
+        self.rgba_at = tuple(ctypes.addressof(v) for v in self.rgba)
+        self.matrix = raw.FS_MATRIX()
+        self.matrix_at = ctypes.addressof(self.matrix)
+        self.rect = raw.FS_RECTF()
+        self.rect_at = ctypes.addressof(self.rect)
+        self.f = tuple(ctypes.c_float() for _ in range(4))
+        self.f_at = tuple(ctypes.addressof(v) for v in self.f)
+        self.i = tuple(ctypes.c_int() for _ in range(2))
+        self.i_at = tuple(ctypes.addressof(v) for v in self.i)
+
+
+_API: _Api | None = None
+
+
+def _api() -> _Api:
+    global _API
+    if _API is None:
+        _API = _Api()
+    return _API
+
+
 def _addr(handle) -> int:
     return ctypes.cast(handle, ctypes.c_void_p).value or 0
 
 
-_RGBA = tuple(ctypes.c_uint() for _ in range(4))
-
-
-def _color(getter, obj) -> tuple | None:
-    r, g, b, a = _RGBA
-    if not getter(obj, r, g, b, a):
+def _color(api: _Api, getter, obj: int) -> tuple | None:
+    if not getter(obj, *api.rgba_at):
         return None
+    r, g, b, _ = api.rgba
     return (r.value / 255, g.value / 255, b.value / 255)
 
 
@@ -80,33 +128,37 @@ def _apply(m, x, y):
     return a * x + c * y + e, b * x + d * y + f
 
 
-def _obj_matrix(pdfium_c, obj):
-    m = pdfium_c.FS_MATRIX()
-    if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+def _obj_matrix(api: _Api, obj: int):
+    if not api.FPDFPageObj_GetMatrix(obj, api.matrix_at):
         return (1, 0, 0, 1, 0, 0)
+    m = api.matrix
     return (m.a, m.b, m.c, m.d, m.e, m.f)
 
 
-def _path_shape(pdfium_c, obj, ctm):
+def _path_shape(api: _Api, obj: int, ctm):
     """A filled path -> (bbox, share of its box it fills) in page space (ctm: the forms around
     it), or None when not filled."""
-    fill, stroke = ctypes.c_int(), ctypes.c_int()
-    if not pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke) or not fill.value:
+    fill_at, stroke_at = api.i_at
+    if not api.FPDFPath_GetDrawMode(obj, fill_at, stroke_at) or not api.i[0].value:
         return None
-    m = _mul(_obj_matrix(pdfium_c, obj), ctm)
+    m = _mul(_obj_matrix(api, obj), ctm)
     polys, poly = [], []
-    x, y = ctypes.c_float(), ctypes.c_float()
-    for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
-        pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
+    x, y = api.f[0], api.f[1]
+    x_at, y_at = api.f_at[0], api.f_at[1]
+    get_seg, get_point = api.FPDFPath_GetPathSegment, api.FPDFPathSegment_GetPoint
+    seg_type, seg_close, moveto = api.FPDFPathSegment_GetType, api.FPDFPathSegment_GetClose, \
+        api.MOVETO
+    for i in range(api.FPDFPath_CountSegments(obj)):
+        seg = get_seg(obj, i)
+        get_point(seg, x_at, y_at)
         pt = _apply(m, x.value, y.value)
-        if pdfium_c.FPDFPathSegment_GetType(seg) == pdfium_c.FPDF_SEGMENT_MOVETO:
+        if seg_type(seg) == moveto:
             if poly:
                 polys.append(poly)
             poly = [pt]
         else:
             poly.append(pt)
-        if pdfium_c.FPDFPathSegment_GetClose(seg):
+        if seg_close(seg):
             polys.append(poly)
             poly = [poly[0]] if poly else []
     if poly:
@@ -124,11 +176,11 @@ def _path_shape(pdfium_c, obj, ctm):
     return box, (min(abs(area) / area_box, 1.0) if area_box > 0 else 0.0)
 
 
-def _image_box(pdfium_c, obj, ctm):
-    l, b, r, t = (ctypes.c_float() for _ in range(4))
-    if not pdfium_c.FPDFPageObj_GetBounds(obj, l, b, r, t):
+def _image_box(api: _Api, obj: int, ctm):
+    if not api.FPDFPageObj_GetBounds(obj, *api.f_at):
         return None
-    pts = [_apply(ctm, x, y) for x in (l.value, r.value) for y in (b.value, t.value)]
+    l, b, r, t = (v.value for v in api.f)
+    pts = [_apply(ctm, x, y) for x in (l, r) for y in (b, t)]
     xs, ys = [p[0] for p in pts], [p[1] for p in pts]
     return (min(xs), min(ys), max(xs), max(ys))
 
@@ -139,81 +191,87 @@ def page_items(pdf_page, text_page) -> list:
     of a PDF's own space characters that way too, so a few words a PDF separates only by a
     space narrower than 2 pt run together; measured: adding them all changed field accuracy).
     Coordinates are PDF points, bottom-left origin (as pdfminer's)."""
-    import pypdfium2.raw as pdfium_c
-    tp = text_page.raw
-    n = pdfium_c.FPDFText_CountChars(tp)
-    by_obj: dict[int, list[int]] = {}
-    handles: dict[int, object] = {}
-    for i in range(n):
-        if pdfium_c.FPDFText_IsGenerated(tp, i) == 1:
+    api = _api()
+    tp = _addr(text_page.raw)
+    is_generated, map_error, text_object, get_unicode = api.IsGenerated, \
+        api.HasUnicodeMapError, api.GetTextObject, api.GetUnicode
+    by_obj: dict[int, list[tuple[int, int]]] = {}     # text object -> (char index, unicode)
+    for i in range(api.CountChars(tp)):
+        u = get_unicode(tp, i)
+        # the characters pdfium generates are spaces and line breaks (cpdf_textpage.cpp)
+        if u in _GENERATED and is_generated(tp, i) == 1:
             continue
-        if pdfium_c.FPDFText_HasUnicodeMapError(tp, i) == 1:
+        if map_error(tp, i) == 1:
             raise NoUnicode(i)
-        h = pdfium_c.FPDFText_GetTextObject(tp, i)
-        k = _addr(h)
+        k = text_object(tp, i)
         if k:
-            by_obj.setdefault(k, []).append(i)
-            handles[k] = h
+            if k in by_obj:
+                by_obj[k].append((i, u))
+            else:
+                by_obj[k] = [(i, u)]
     items: list = []
+    append = items.append
     placed: set[int] = set()
-    box = pdfium_c.FS_RECTF()
-    mat = pdfium_c.FS_MATRIX()
-    ox, oy = ctypes.c_double(), ctypes.c_double()
-    size = ctypes.c_float()
+    get_matrix, get_box = api.GetMatrix, api.GetLooseCharBox
+    box, box_at, mat, mat_at = api.rect, api.rect_at, api.matrix, api.matrix_at
+    size, size_at = api.f[0], api.f_at[0]
+    hypot = math.hypot
 
-    def glyphs(k):
-        obj = handles[k]
-        mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj)
+    gstates: dict = {}      # one GState per colour pair: the filter reads it once per run
+
+    def glyphs(obj):
+        mode = api.FPDFTextObj_GetTextRenderMode(obj)
         stroked = mode in (1, 2, 5, 6)      # the stroke colour matters only then
-        gs = GState(_color(pdfium_c.FPDFPageObj_GetFillColor, obj),
-                    _color(pdfium_c.FPDFPageObj_GetStrokeColor, obj) if stroked else None,
-                    _RGB, _RGB)
-        fs = size.value if pdfium_c.FPDFTextObj_GetFontSize(obj, size) else 0.0
-        for i in by_obj[k]:
-            u = pdfium_c.FPDFText_GetUnicode(tp, i)
+        key = (_color(api, api.FPDFPageObj_GetFillColor, obj),
+               _color(api, api.FPDFPageObj_GetStrokeColor, obj) if stroked else None)
+        gs = gstates.get(key)
+        if gs is None:
+            gs = gstates[key] = GState(key[0], key[1], _RGB, _RGB)
+        fs = abs(size.value) if api.FPDFTextObj_GetFontSize(obj, size_at) else 0.0
+        matrix = None
+        for i, u in by_obj[obj]:
             if not u:
                 continue
             if u == 2:          # pdfium's mark for a hyphen that ends a line
                 u = 0x2D
-            pdfium_c.FPDFText_GetMatrix(tp, i, mat)
-            a, b, c, d = mat.a, mat.b, mat.c, mat.d
-            em = abs(fs) * math.hypot(c, d)
-            pdfium_c.FPDFText_GetLooseCharBox(tp, i, box)
-            x0, x1 = box.left, box.right
-            y0, y1 = min(box.bottom, box.top), max(box.bottom, box.top)
-            upright = 0 < a * d and b * c <= 0      # pdfminer's definition
+            if matrix is None:  # one per text object: pdfium gives each of its characters
+                get_matrix(tp, i, mat_at)   # the object's matrix (cpdf_textpage.cpp)
+                a, b, c, d = mat.a, mat.b, mat.c, mat.d
+                matrix = (a, b, c, d, mat.e, mat.f)
+                em = fs * hypot(c, d)
+                upright = 0 < a * d and b * c <= 0      # pdfminer's definition
+            get_box(tp, i, box_at)
+            bottom, top = box.bottom, box.top
+            y0, y1 = (bottom, top) if bottom <= top else (top, bottom)
             if upright:     # pdfminer: from the descent up one font size
                 y1 = y0 + em
-            items.append(Glyph(chr(u), x0, y0, x1, y1, mode, em, gs, upright,
-                               (a, b, c, d, mat.e, mat.f), i))
+            append(Glyph(chr(u), box.left, y0, box.right, y1, mode, em, gs, upright, matrix, i))
 
-    def walk(container_count, get, ctm, depth):
-        for j in range(container_count):
-            obj = get(j)
-            kind = pdfium_c.FPDFPageObj_GetType(obj)
+    get_type = api.FPDFPageObj_GetType
+
+    def walk(count, get, parent, ctm, depth):
+        for j in range(count):
+            obj = get(parent, j)
+            kind = get_type(obj)
             if kind == TEXT:
-                k = _addr(obj)
-                if k in by_obj and k not in placed:
-                    placed.add(k)
-                    glyphs(k)
-
+                if obj in by_obj and obj not in placed:
+                    placed.add(obj)
+                    glyphs(obj)
             elif kind == PATH:
-                shape = _path_shape(pdfium_c, obj, ctm)
+                shape = _path_shape(api, obj, ctm)
                 if shape:
-                    items.append(("fill", shape[0], _color(pdfium_c.FPDFPageObj_GetFillColor,
-                                                           obj), shape[1]))
+                    append(("fill", shape[0], _color(api, api.FPDFPageObj_GetFillColor, obj),
+                            shape[1]))
             elif kind == IMAGE:
-                b = _image_box(pdfium_c, obj, ctm)
+                b = _image_box(api, obj, ctm)
                 if b:
-                    items.append(("image", b))
+                    append(("image", b))
             elif kind == FORM and depth < 12:
-                inner = _mul(_obj_matrix(pdfium_c, obj), ctm)
-                walk(pdfium_c.FPDFFormObj_CountObjects(obj),
-                     lambda j, o=obj: pdfium_c.FPDFFormObj_GetObject(o, j), inner, depth + 1)
+                walk(api.FPDFFormObj_CountObjects(obj), api.FPDFFormObj_GetObject, obj,
+                     _mul(_obj_matrix(api, obj), ctm), depth + 1)
 
-    page = pdf_page.raw
-    walk(pdfium_c.FPDFPage_CountObjects(page), lambda j: pdfium_c.FPDFPage_GetObject(page, j),
-         (1, 0, 0, 1, 0, 0), 0)
+    page = _addr(pdf_page.raw)
+    walk(api.FPDFPage_CountObjects(page), api.FPDFPage_GetObject, page, (1, 0, 0, 1, 0, 0), 0)
     for k in by_obj:          # characters whose object the walk did not reach: keep them
         if k not in placed:
             placed.add(k)
@@ -230,10 +288,8 @@ def fast_page_ok(plumber_page) -> bool:
 
 def char_dicts(glyphs: list, page_height: float) -> list[dict]:
     """Glyphs -> pdfplumber-style char dicts (top-left origin) for its word extractor."""
-    out = []
-    for g in glyphs:
-        top, bottom = page_height - g.y1, page_height - g.y0
-        out.append({"text": g.text, "x0": g.x0, "x1": g.x1, "top": top, "bottom": bottom,
-                    "doctop": top, "upright": g.upright, "matrix": g.matrix,
-                    "width": g.x1 - g.x0, "height": bottom - top, "object_type": "char"})
-    return out
+    return [{"text": g.text, "x0": (x0 := g.x0), "x1": (x1 := g.x1),
+             "top": (top := page_height - g.y1), "bottom": (bottom := page_height - g.y0),
+             "doctop": top, "upright": g.upright, "matrix": g.matrix,
+             "width": x1 - x0, "height": bottom - top, "object_type": "char"}
+            for g in glyphs]

@@ -174,23 +174,79 @@ def fill_ratio(shape) -> float:
     return min(abs(area) / box, 1.0)
 
 
-def _strip(objs: list, painted: list, page_area: float) -> int:
+class _Backgrounds:
+    """The colours painted so far (and the white page): a glyph colour at least MIN_CONTRAST
+    from all of them is visible whatever lies under it, so char_is_hidden's search for the
+    shape under it can be skipped (same decision)."""
+
+    def __init__(self):
+        self.colours = [WHITE]
+        self.far: dict = {}
+
+    def add(self, rgb) -> None:
+        if rgb is not None and rgb not in self.colours:
+            self.colours.append(rgb)
+            for c, ok in self.far.items():
+                if ok and _distance(c, rgb) < MIN_CONTRAST:
+                    self.far[c] = False
+
+    def is_far(self, rgb) -> bool:
+        ok = self.far.get(rgb)
+        if ok is None:
+            ok = self.far[rgb] = all(_distance(rgb, b) >= MIN_CONTRAST for b in self.colours)
+        return ok
+
+
+def _colours(ch, mode) -> list:
+    """The colours char_is_hidden compares with the background."""
+    gs = ch.graphicstate
+    if mode in STROKE_MODES:
+        return [to_rgb(gs.scolor, getattr(getattr(gs, "scs", None), "name", None))]
+    out = [to_rgb(gs.ncolor, getattr(getattr(gs, "ncs", None), "name", None))]
+    if mode in (2, 6):
+        out.append(to_rgb(gs.scolor, getattr(getattr(gs, "scs", None), "name", None)))
+    return out
+
+
+def _char_hidden(ch, painted: list, page_area: float, bg: _Backgrounds) -> bool:
+    """char_is_hidden(ch, painted, page_area), skipping the background search when the
+    character's colour decides."""
+    mode = getattr(ch, "text_render_mode", 0)
+    if mode not in INVISIBLE_MODES and getattr(ch, "graphicstate", None) is not None:
+        size = getattr(ch, "em_size", None)
+        if size is None:
+            size = getattr(ch, "size", MIN_SIZE)
+        if not size < MIN_SIZE:
+            colours = _colours(ch, mode)
+            if any(c is None for c in colours) or bg.is_far(colours[0]):
+                return False
+    return char_is_hidden(ch, painted, page_area)
+
+
+def _strip(objs: list, painted: list, page_area: float, bg: _Backgrounds | None = None) -> int:
+    """Drop the hidden characters from a pdfminer layout (in place; returns how many). Shapes
+    and images are noted as backgrounds and dropped too: only the characters are read, and
+    pdfplumber then spends no time turning the shapes into objects."""
     from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage, LTRect
+    bg = bg or _Backgrounds()
     hidden = 0
     keep = []
     for o in objs:
         if isinstance(o, LTChar):
-            if char_is_hidden(o, painted, page_area):
+            if _char_hidden(o, painted, page_area, bg):
                 hidden += 1
                 continue
         elif isinstance(o, LTImage):
             painted.append((o.bbox, None))
-        elif isinstance(o, LTCurve) and getattr(o, "fill", False) and \
-                (isinstance(o, LTRect) or fill_ratio(o) >= 0.8):
-            painted.append((o.bbox, to_rgb(o.non_stroking_color,
-                                           getattr(o, "fill_colorspace", None))))
+            continue
+        elif isinstance(o, LTCurve):
+            if getattr(o, "fill", False) and (isinstance(o, LTRect) or fill_ratio(o) >= 0.8):
+                rgb = to_rgb(o.non_stroking_color, getattr(o, "fill_colorspace", None))
+                painted.append((o.bbox, rgb))
+                bg.add(rgb)
+            continue
         elif isinstance(o, LTContainer):
-            hidden += _strip(o._objs, painted, page_area)
+            hidden += _strip(o._objs, painted, page_area, bg)
         keep.append(o)
     objs[:] = keep
     return hidden
@@ -198,7 +254,8 @@ def _strip(objs: list, painted: list, page_area: float) -> int:
 
 def visible_page(page):
     """pdfplumber page -> (page restricted to the visible characters, number of characters
-    dropped). Call before anything reads page.chars / page.objects (install_hooks() first)."""
+    dropped; its shapes and images are left out). Call before anything reads page.chars /
+    page.objects (install_hooks() first)."""
     lay = page.layout
     hidden = _strip(lay._objs, [], max(lay.width * lay.height, 0.0))
     x0, top, x1, bottom = page.cropbox
@@ -224,19 +281,80 @@ def visible_page(page):
 def visible_glyphs(items: list, box: tuple, page_area: float) -> tuple[list, int]:
     """The same filter over a pdfium page (extractors/textlayer.page_items: glyphs, filled
     paths and images in painting order, PDF coordinates): (glyphs a reader sees, number
-    dropped). `box`: the crop box within the media box (x0, y0, x1, y1)."""
+    dropped). `box`: the crop box within the media box (x0, y0, x1, y1).
+
+    Same decisions as char_is_hidden for every glyph, found faster: a glyph whose colour is at
+    least MIN_CONTRAST from white and from every colour painted so far is visible whatever
+    lies under it (most text: dark on white or on light panels); for the others, the last
+    shape painted before each that covers it is found for all of them at once (numpy)."""
     painted: list = []
-    shown, hidden = [], 0
+    keep: list = []              # per glyph: True, False, or (colours, painted so far)
+    glyphs: list = []
+    bg = _Backgrounds()
+    bx0, by0, bx1, by1 = box
+    last_gs = last_mode = colours = unread = None
     for it in items:
-        if isinstance(it, tuple):
+        if type(it) is tuple:
             if it[0] == "image":
                 painted.append((it[1], None))
             elif it[3] >= 0.8:
                 painted.append((it[1], it[2]))
+                bg.add(it[2])
             continue
+        glyphs.append(it)
         cx, cy = (it.x0 + it.x1) / 2, (it.y0 + it.y1) / 2
-        if not _inside(box, cx, cy) or char_is_hidden(it, painted, page_area):
-            hidden += 1
+        if not (bx0 <= cx <= bx1 and by0 <= cy <= by1):
+            keep.append(False)
+            continue
+        mode = it.text_render_mode
+        if mode in INVISIBLE_MODES or it.em_size < MIN_SIZE:
+            keep.append(not char_is_hidden(it, painted, page_area))
+            continue
+        gs = it.graphicstate
+        if gs is not last_gs or mode != last_mode:     # a text object's glyphs share them
+            last_gs, last_mode = gs, mode
+            colours = _colours(it, mode)
+            unread = any(c is None for c in colours)
+        if unread:
+            keep.append(True)
+        elif bg.is_far(colours[0]):
+            keep.append(True)
         else:
-            shown.append(it)
-    return shown, hidden
+            keep.append((colours, len(painted)))
+    todo = [i for i, k in enumerate(keep) if type(k) is tuple]
+    if todo:
+        under = _last_covering([glyphs[i] for i in todo], [keep[i][1] for i in todo],
+                               [b for b, _ in painted])
+        for i, j in zip(todo, under):
+            colours = keep[i][0]
+            background = WHITE if j < 0 else painted[j][1]
+            keep[i] = background is None or \
+                not all(_distance(c, background) < MIN_CONTRAST for c in colours)
+    shown = [g for g, k in zip(glyphs, keep) if k]
+    return shown, len(glyphs) - len(shown)
+
+
+def _last_covering(glyphs: list, before: list, boxes: list) -> list:
+    """For each glyph, the index of the last of boxes[:before[i]] that _covers it, or -1:
+    _covers' arithmetic on arrays (same float64 operations, same results)."""
+    if not boxes:
+        return [-1] * len(glyphs)
+    import numpy as np
+    B = np.array(boxes, dtype=float).reshape(-1, 4)
+    b0, b1, b2, b3 = (B[:, k][None, :] for k in range(4))
+    m = len(boxes)
+    order = np.arange(m)[None, :]
+    out: list = []
+    step = max(1, 2_000_000 // m)
+    for s in range(0, len(glyphs), step):
+        G = np.array([(g.x0, g.y0, g.x1, g.y1) for g in glyphs[s:s + step]], dtype=float)
+        x0, y0, x1, y1 = (G[:, k][:, None] for k in range(4))
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        w = np.maximum(0.0, np.minimum(b2, x1) - np.maximum(b0, x0))
+        h = np.maximum(0.0, np.minimum(b3, y1) - np.maximum(b1, y0))
+        area = np.maximum((x1 - x0) * (y1 - y0), 1e-9)
+        cover = (b0 <= cx) & (cx <= b2) & (b1 <= cy) & (cy <= b3) & (w * h >= 0.5 * area) & \
+            (order < np.array(before[s:s + step])[:, None])
+        last = m - 1 - np.argmax(cover[:, ::-1], axis=1)
+        out += np.where(cover.any(axis=1), last, -1).tolist()
+    return out

@@ -1,0 +1,173 @@
+"""PDF-to-text speed, this checkout's read stage against an earlier commit's, side by side.
+
+    python bench/read_speed.py DIR [DIR ...] --base REV [--limit N] [--rounds R] [--isolate]
+    python bench/read_speed.py DIR [DIR ...] --dump FILE [--base REV]
+
+The earlier commit's `extractors/` is unpacked from git (`git archive REV extractors`) into a
+temporary folder and imported as the package `extractors_base`. Passes over the same files
+alternate (base, new, new, base, ...) so that a machine shared with other jobs slows both
+alike; each pass runs in a new Python process, so neither inherits the other's imports.
+Prints pages/s per pass (wall clock, and per CPU second of the process and its parser
+children: less sensitive to what else runs), the medians and their ratios.
+
+Each pass reads one warm-up file first (imports and set-up, paid once a run), then times all.
+Default: `_read_pdf_pages` in the pass's process (the parsing itself). `--isolate`: as
+`read_document` parses a PDF, in a forked, time- and memory-limited child per file (what a
+run pays per file; the OCR of pages without a usable text layer, a separate stage, is not
+included).
+
+`--dump FILE` writes every file's pages (text, size, hidden count, words with boxes, spans and
+character xs, exact floats) as JSON lines, or its rejection reason, for a diff between commits;
+with --base, the base commit's read stage writes it.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from io import BytesIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def load_base(rev: str, tmp: str):
+    """The `extractors` package of commit `rev`, imported as `extractors_base`."""
+    blob = subprocess.run(["git", "archive", rev, "extractors"], cwd=ROOT, check=True,
+                          capture_output=True).stdout
+    with tarfile.open(fileobj=BytesIO(blob)) as tar:
+        tar.extractall(tmp, filter="data")
+    os.rename(Path(tmp) / "extractors", Path(tmp) / "extractors_base")
+    sys.path.insert(0, tmp)
+    return importlib.import_module("extractors_base.read")
+
+
+def pdfs(dirs: list[str], limit: int | None) -> list[Path]:
+    out: list[Path] = []
+    for d in dirs:
+        files = sorted(Path(d).rglob("*.pdf")) if Path(d).is_dir() else [Path(d)]
+        out += files[:limit] if limit else files
+    return out
+
+
+def read_pages(read, path: Path, isolate: bool):
+    if isolate:
+        return read._read_pdf_isolated(str(path), None, 60, 2048)
+    return read._read_pdf_pages(str(path), None)
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that have ended (the parser children)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def timed_pass(read, files: list[Path], isolate: bool) -> tuple[float, int, float]:
+    pages, t, c = 0, time.perf_counter(), _cpu()
+    for f in files:
+        try:
+            pages += len(read_pages(read, f, isolate))
+        except Exception:  # noqa: BLE001 - a rejected file counts its time, no pages
+            pass
+    return time.perf_counter() - t, pages, _cpu() - c
+
+
+def dump(read, files: list[Path], out: Path) -> None:
+    with open(out, "w") as fh:
+        for f in files:
+            rec: dict = {"file": str(f)}
+            try:     # in a limited child, as the pipeline reads (hostile files included)
+                pages = read._read_pdf_isolated(str(f), None, 60, 2048)
+                rec["pages"] = [{"n": p.number, "w": p.width, "h": p.height,
+                                 "hidden": p.hidden_chars, "text": p.text,
+                                 "words": [[w.text, w.x0, w.top, w.x1, w.bottom, w.start, w.end,
+                                            w.line, list(w.xs)] for w in p.words]}
+                                for p in pages]
+            except Exception as exc:  # noqa: BLE001
+                rec["error"] = [getattr(exc, "reason", type(exc).__name__),
+                                getattr(exc, "message", str(exc))]
+            fh.write(json.dumps(rec) + "\n")
+    print(f"wrote {len(files)} files to {out}")
+
+
+def worker(argv: list[str]) -> None:
+    """One timed pass in this fresh process: --worker PKG_DIR|- ISOLATE FILE..."""
+    base_dir, isolate, files = argv[0], argv[1] == "1", [Path(f) for f in argv[2:]]
+    if base_dir != "-":
+        sys.path.insert(0, base_dir)
+        read = importlib.import_module("extractors_base.read")
+    else:
+        read = importlib.import_module("extractors.read")
+    timed_pass(read, files[:1], isolate)     # imports, pdfium's set-up: once a run
+    s, pages, cpu = timed_pass(read, files, isolate)
+    print(json.dumps({"seconds": s, "pages": pages, "cpu": cpu}))
+
+
+def one_pass(base_dir: str | None, files: list[Path], isolate: bool) -> tuple[float, int, float]:
+    """A pass over the files in a new Python process: neither engine inherits what the other
+    imported or cached, and each starts as a run does."""
+    out = subprocess.run([sys.executable, __file__, "--worker", base_dir or "-",
+                          "1" if isolate else "0", *map(str, files)],
+                         capture_output=True, text=True, check=True).stdout
+    r = json.loads(out.strip().splitlines()[-1])
+    return r["seconds"], r["pages"], r["cpu"]
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--worker"]:
+        return worker(sys.argv[2:])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("dirs", nargs="+", help="folders of PDFs (searched recursively) or files")
+    ap.add_argument("--base", help="git revision to compare against (e.g. main, 840f294)")
+    ap.add_argument("--limit", type=int, help="first N PDFs of each folder")
+    ap.add_argument("--rounds", type=int, default=3, help="passes per engine (default 3)")
+    ap.add_argument("--isolate", action="store_true",
+                    help="parse in a forked, limited child per file (as read_document does)")
+    ap.add_argument("--dump", type=Path, help="write the pages as JSON lines instead of timing")
+    args = ap.parse_args()
+    files = pdfs(args.dirs, args.limit)
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.dump:
+            read = load_base(args.base, tmp) if args.base else \
+                importlib.import_module("extractors.read")
+            dump(read, files, args.dump)
+            return
+        if args.base:
+            load_base(args.base, tmp)
+        engines = {"base " + args.base: tmp, "new (worktree)": None} if args.base else \
+            {"new": None}
+        times: dict[str, list[float]] = {k: [] for k in engines}
+        cpus: dict[str, list[float]] = {k: [] for k in engines}
+        pages = 0
+        load0 = os.getloadavg()[0]
+        for r in range(args.rounds):
+            order = list(engines) if r % 2 == 0 else list(reversed(engines))
+            for name in order:
+                s, pages, cpu = one_pass(engines[name], files, args.isolate)
+                times[name].append(s)
+                cpus[name].append(cpu)
+                print(f"round {r + 1} {name:<22} {s:7.2f} s {pages / s:6.1f} pages/s   "
+                      f"CPU {cpu:6.2f} s {pages / cpu:6.1f} pages/CPU-s", flush=True)
+        print(f"\n{len(files)} files, {pages} pages, "
+              f"{'isolated child per file' if args.isolate else '_read_pdf_pages in-process'}, "
+              f"1-min load {load0:.2f} at start, {os.getloadavg()[0]:.2f} at end")
+        med = {k: statistics.median(v) for k, v in times.items()}
+        cmed = {k: statistics.median(v) for k, v in cpus.items()}
+        for k, s in med.items():
+            print(f"  median {k:<22} {pages / s:6.1f} pages/s ({s:.2f} s)   "
+                  f"{pages / cmed[k]:6.1f} pages/CPU-s ({cmed[k]:.2f} CPU s)")
+        if args.base:
+            (a, b), (ca, cb) = med.values(), cmed.values()
+            print(f"  speed-up base/new: wall {a / b:.2f}x, CPU {ca / cb:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
