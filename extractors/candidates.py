@@ -215,7 +215,7 @@ class PageIndex:
         return text if looks_like_label(text) else ""
 
 
-@lru_cache(maxsize=200000)
+@lru_cache(maxsize=100000)
 def looks_like_label(text: str) -> bool:
     """Labels are mostly letters ("Invoice #", "VAT 21%", "33a. NPI"), not values or sentences."""
     core = re.sub(r"\d+(?:[.,]\d+)?\s?%|^\d{1,2}[a-z]?\.?\s", "", text.strip())

@@ -131,7 +131,7 @@ def _label_match(label_text: str, labels: tuple[str, ...]) -> float:
     return min(best, 1.0)
 
 
-@lru_cache(maxsize=200000)
+@lru_cache(maxsize=50000)
 def _is_label_cell(text: str, label: str) -> bool:
     """The cell is mostly this label ("Patient Name:"), not a value that contains one of its
     words ("Meridian Mutual Health Insurance" for the label "insurance")."""
@@ -139,7 +139,7 @@ def _is_label_cell(text: str, label: str) -> bool:
     return bool(lt) and set(lt) <= set(toks) and len(lt) > len(toks) / 2
 
 
-@lru_cache(maxsize=200000)
+@lru_cache(maxsize=50000)
 def looks_like_header(text: str) -> bool:
     """A short digit-free cell with form words ("Billing Period", "Subscriber ID", "2. PATIENT'S
     NAME"); a leading form box number does not count as a digit."""
@@ -148,7 +148,7 @@ def looks_like_header(text: str) -> bool:
         not any(ch.isdigit() for ch in text)
 
 
-@lru_cache(maxsize=200000)
+@lru_cache(maxsize=50000)
 def _header_row(line: str) -> bool:
     """A row of three or more short cells with no digits is a table's column headers
     ("Art-Nr   Menge   Einheit   Preis"), not values."""
@@ -164,7 +164,7 @@ def field_label_score(c: Candidate, spec: FieldSpec) -> float:
                         tuple(spec.labels))
 
 
-@lru_cache(maxsize=200000)
+@lru_cache(maxsize=100000)
 def _label_score(beside_header: bool, label_left: str, label_above: str, row_label: str,
                  section: str, ocr: bool, labels: tuple[str, ...]) -> float:
     """field_label_score from the candidate's label texts: many candidates share them."""
