@@ -54,9 +54,13 @@ def main():
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True,
               help="OCR pages without a usable text layer (auto), every page, or none.")
+@click.option("--read-ahead", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Read up to N documents (each in its own limited child) while the model "
+                   "works; 0 reads each document when its turn comes.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def run_cmd(inputs, schema_spec, out, model_path, limit, review_below, password,
-            parse_timeout, parse_memory, force, shared_output, flush_every, ocr, quiet):
+            parse_timeout, parse_memory, force, shared_output, flush_every, ocr, read_ahead,
+            quiet):
     """Extract records from PDF/.txt files and folders (recursive) into OUT.
 
     Re-running the same command skips documents already in OUT (same content, same schema);
@@ -79,7 +83,8 @@ def run_cmd(inputs, schema_spec, out, model_path, limit, review_below, password,
         s = batch(files, schema_spec if auto else schema, backend, out,
                   review_below=review_below, password=password, parse_timeout=parse_timeout,
                   parse_mem_mb=parse_memory, progress=not quiet, force=force,
-                  shared_output=shared_output, flush_every=flush_every, ocr=ocr)
+                  shared_output=shared_output, flush_every=flush_every, ocr=ocr,
+                  read_ahead=read_ahead)
     except ExtractError as exc:
         _fail(str(exc))
     except OSError as exc:   # disk full, permissions: the outputs on disk stay consistent

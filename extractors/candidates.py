@@ -7,11 +7,17 @@ model later only chooses among them, so every value is copied from the page by c
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .fields import FieldSpec
 from .normalize import CURRENCY_CODES, CURRENCY_SYMBOLS, parse_amount, parse_date
 from .read import COLUMN_GAP, Document, Page
+
+# printed text -> value: the same strings recur on every page and in every document
+_parse_date = lru_cache(maxsize=50000)(parse_date)
+_parse_amount = lru_cache(maxsize=50000)(parse_amount)
 
 MONTHS = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|maerz|"
           r"mai|juni|juli|august|oktober|dezember|janvier|février|fevrier|mars|avril|juin|"
@@ -96,10 +102,33 @@ class PageIndex:
         self.line_height = heights[len(heights) // 2] if heights else 10.0
         for w in page.words:
             self.by_line.setdefault(w.line, []).append(w)
+        self._starts = [w.start for w in page.words]
+        self._max_end, top = [], -1   # running max of word ends: words before i end by then
+        for w in page.words:
+            top = max(top, w.end)
+            self._max_end.append(top)
+        self._sorted = all(a <= b for a, b in zip(self._starts, self._starts[1:]))
+        self._sections: dict[int, str] = {}
+
+    def words_in(self, start: int, end: int) -> list:
+        """The page's words overlapping the span [start, end), in page order (_words_in)."""
+        if not self._sorted:
+            return _words_in(self.page, start, end)
+        lo = bisect_right(self._max_end, start)   # words before lo all end at or before start
+        hi = bisect_left(self._starts, end)       # words from hi on start at or after end
+        return [w for w in self.page.words[lo:hi] if w.end > start and w.start < end]
 
     def section(self, li: int, reach: int = 8) -> str:
         """The nearest heading above line li: a short line of label words with no value on it
         ("Verkäufer", "Bill To:", "Käufer/Leistungsempfänger"), within `reach` lines."""
+        if reach == 8:
+            got = self._sections.get(li)
+            if got is None:
+                got = self._sections[li] = self._section(li, reach)
+            return got
+        return self._section(li, reach)
+
+    def _section(self, li: int, reach: int) -> str:
         for j in range(li - 1, max(li - 1 - reach, -1), -1):
             text = self.lines[j].strip()
             if text and COLUMN_GAP not in text and len(text.split()) <= 4 and \
@@ -186,6 +215,7 @@ class PageIndex:
         return text if looks_like_label(text) else ""
 
 
+@lru_cache(maxsize=100000)
 def looks_like_label(text: str) -> bool:
     """Labels are mostly letters ("Invoice #", "VAT 21%", "33a. NPI"), not values or sentences."""
     core = re.sub(r"\d+(?:[.,]\d+)?\s?%|^\d{1,2}[a-z]?\.?\s", "", text.strip())
@@ -199,7 +229,7 @@ def looks_like_label(text: str) -> bool:
 
 
 def _make(page, idx: PageIndex, start, end, value, text) -> Candidate | None:
-    words = _words_in(page, start, end)
+    words = idx.words_in(start, end)
     if not words:
         return None
     bbox = _bbox(words, start, end)
@@ -213,14 +243,24 @@ def _make(page, idx: PageIndex, start, end, value, text) -> Candidate | None:
                      flags={"ocr"} if page.ocr else set())
 
 
-def _date_candidates(doc: Document, dayfirst: bool) -> list[Candidate]:
+def _index(page: Page, idxs: dict | None) -> PageIndex:
+    """The page's PageIndex, built once per page when `idxs` (id(page) -> index) is given."""
+    if idxs is None:
+        return PageIndex(page)
+    idx = idxs.get(id(page))
+    if idx is None or idx.page is not page:
+        idx = idxs[id(page)] = PageIndex(page)
+    return idx
+
+
+def _date_candidates(doc: Document, dayfirst: bool, idxs: dict | None = None) -> list[Candidate]:
     out = []
     for page in doc.pages:
-        idx = PageIndex(page)
+        idx = _index(page, idxs)
         taken = []
         for m in DATE_PAIR_RE.finditer(page.text):
             for g in (1, 3):
-                value = parse_date(m.group(g), dayfirst=dayfirst)
+                value = _parse_date(m.group(g), dayfirst=dayfirst)
                 c = _make(page, idx, m.start(g), m.end(g), value, m.group(g)) if value else None
                 if c:
                     taken.append((m.start(g), m.end(g)))
@@ -229,7 +269,7 @@ def _date_candidates(doc: Document, dayfirst: bool) -> list[Candidate]:
             for m in rx.finditer(page.text):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
-                value = parse_date(m.group(), dayfirst=dayfirst)
+                value = _parse_date(m.group(), dayfirst=dayfirst)
                 if value is None:
                     continue
                 c = _make(page, idx, m.start(), m.end(), value, m.group())
@@ -262,10 +302,10 @@ def _mark_ranges(page: Page, cands: list[Candidate]):
             b.label_above = a.label_above or b.label_above
 
 
-def _money_candidates(doc: Document, date_spans) -> list[Candidate]:
+def _money_candidates(doc: Document, date_spans, idxs: dict | None = None) -> list[Candidate]:
     out = []
     for page in doc.pages:
-        idx = PageIndex(page)
+        idx = _index(page, idxs)
         for m in MONEY_RE.finditer(page.text):
             text = m.group().strip()
             if not text or any(m.start() < e and s < m.end() for p, s, e in date_spans
@@ -274,7 +314,7 @@ def _money_candidates(doc: Document, date_spans) -> list[Candidate]:
             has_cur = bool(re.search(r"[$€£]|USD|EUR|GBP|CHF", text))
             if not (re.search(r"[.,]\d{2}\)?$", text.rstrip("€$£ EURSDGBPCHF")) or has_cur):
                 continue
-            value = parse_amount(text)
+            value = _parse_amount(text)
             if value is None:
                 continue
             s = m.start() + (len(m.group()) - len(m.group().lstrip()))
@@ -284,11 +324,11 @@ def _money_candidates(doc: Document, date_spans) -> list[Candidate]:
     return out
 
 
-def _id_candidates(doc: Document, spec: FieldSpec) -> list[Candidate]:
+def _id_candidates(doc: Document, spec: FieldSpec, idxs: dict | None = None) -> list[Candidate]:
     rx = re.compile(rf"(?<![\w\-/]){spec.pattern}(?![\w\-/])") if spec.pattern else ID_RE
     out = []
     for page in doc.pages:
-        idx = PageIndex(page)
+        idx = _index(page, idxs)
         for m in rx.finditer(page.text):
             text = m.group().lstrip("#")
             s = m.start() + (len(m.group()) - len(text))
@@ -304,10 +344,10 @@ def _id_candidates(doc: Document, spec: FieldSpec) -> list[Candidate]:
     return out
 
 
-def _text_candidates(doc: Document, spec: FieldSpec) -> list[Candidate]:
+def _text_candidates(doc: Document, spec: FieldSpec, idxs: dict | None = None) -> list[Candidate]:
     out = []
     for page in doc.pages:
-        idx = PageIndex(page)
+        idx = _index(page, idxs)
         pos = 0
         for line in idx.lines:
             for cell in re.finditer(r"\S(?:.*?\S)?(?=   |$)", line):
@@ -328,12 +368,12 @@ def _text_candidates(doc: Document, spec: FieldSpec) -> list[Candidate]:
     return out
 
 
-def _currency_candidates(doc: Document) -> list[Candidate]:
+def _currency_candidates(doc: Document, idxs: dict | None = None) -> list[Candidate]:
     codes = "|".join(CURRENCY_CODES)
     rx = re.compile(rf"(?<![A-Za-z])(?:{codes})(?![A-Za-z])|[€$£¥]")
     out = []
     for page in doc.pages:
-        idx = PageIndex(page)
+        idx = _index(page, idxs)
         for m in rx.finditer(page.text):
             value = CURRENCY_SYMBOLS.get(m.group(), m.group())
             c = _make(page, idx, m.start(), m.end(), value, m.group())
@@ -342,12 +382,12 @@ def _currency_candidates(doc: Document) -> list[Candidate]:
     return out
 
 
-def _pattern_candidates(doc: Document, spec: FieldSpec) -> list[Candidate]:
+def _pattern_candidates(doc: Document, spec: FieldSpec, idxs: dict | None = None) -> list[Candidate]:
     pat = spec.pattern.strip("^$")
     rx = re.compile(rf"(?<![\w.\-])(?:{pat})(?![\w\-])")
     out = []
     for page in doc.pages:
-        idx = PageIndex(page)
+        idx = _index(page, idxs)
         for m in rx.finditer(page.text):
             c = _make(page, idx, m.start(), m.end(), m.group(), m.group())
             if c:
@@ -371,9 +411,10 @@ def guess_dayfirst(doc: Document) -> bool:
 def find_candidates(doc: Document, specs: list[FieldSpec]) -> dict[str, list[Candidate]]:
     """All candidate values for every field; fixed-choice fields get none (the model picks)."""
     kinds = {s.kind for s in specs}
-    dates = _date_candidates(doc, guess_dayfirst(doc)) if "date" in kinds else []
+    idxs: dict = {}   # one PageIndex per page, shared by every kind of candidate
+    dates = _date_candidates(doc, guess_dayfirst(doc), idxs) if "date" in kinds else []
     date_spans = [(c.page, c.start, c.end) for c in dates]
-    money = _money_candidates(doc, date_spans) if kinds & {"money", "number"} else []
+    money = _money_candidates(doc, date_spans, idxs) if kinds & {"money", "number"} else []
     out: dict[str, list[Candidate]] = {}
     for spec in specs:
         if spec.kind == "date":
@@ -381,13 +422,13 @@ def find_candidates(doc: Document, specs: list[FieldSpec]) -> dict[str, list[Can
         elif spec.kind in ("money", "number"):
             out[spec.name] = money
         elif spec.kind == "id":
-            out[spec.name] = _id_candidates(doc, spec)
+            out[spec.name] = _id_candidates(doc, spec, idxs)
         elif spec.kind == "currency":
-            out[spec.name] = _currency_candidates(doc)
+            out[spec.name] = _currency_candidates(doc, idxs)
         elif spec.kind == "pattern_list":
-            out[spec.name] = _pattern_candidates(doc, spec)
+            out[spec.name] = _pattern_candidates(doc, spec, idxs)
         elif spec.kind == "text":
-            out[spec.name] = _text_candidates(doc, spec)
+            out[spec.name] = _text_candidates(doc, spec, idxs)
         else:
             out[spec.name] = []
     return out

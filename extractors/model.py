@@ -239,22 +239,19 @@ class KVSnapshots:
         if not n:
             return
         key = tokens.tobytes()
-        self._snaps[key] = (tokens.copy(), bytes(buf[:n]))
+        self._snaps[key] = (tokens.copy(), (buf, n))   # the buffer itself: no copy to bytes
         self._snaps.move_to_end(key, last=False)
         while len(self._snaps) > self.KEEP:
             self._snaps.popitem(last=True)
 
     def restore(self, llm, key, tokens) -> int:
         """Load the snapshot into sequence 0; returns how many of `tokens` it already holds."""
-        import ctypes
-
         import llama_cpp
-        toks, state = self._snaps[key]
+        toks, (buf, n) = self._snaps[key]
         self._snaps.move_to_end(key, last=False)
         ctx = llm._ctx.ctx
         llm._ctx.kv_cache_seq_rm(0, 0, -1)
-        buf = (ctypes.c_uint8 * len(state)).from_buffer_copy(state)
-        if not llama_cpp.llama_state_seq_set_data(ctx, buf, len(state), 0):
+        if not llama_cpp.llama_state_seq_set_data(ctx, buf, n, 0):
             llm._ctx.kv_cache_seq_rm(0, 0, -1)
             llm.n_tokens = 0
             return 0

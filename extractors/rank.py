@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from .candidates import Candidate
-from .ocr_text import ocr_labels
+from .ocr_text import read_as_labels
 from .fields import FieldSpec
 
 ORG_SUFFIX = re.compile(
@@ -83,21 +83,31 @@ def label_match(label_text: str, labels: tuple[str, ...]) -> float:
 GENERIC_NUMBER = frozenset("nr no number nummer num numéro numero n°".split())
 
 
-@lru_cache(maxsize=2000)
-def _vocab(labels: tuple[str, ...]) -> frozenset:
-    return frozenset(t for lab in labels for t in _tokens(lab))
+@lru_cache(maxsize=256)
+def _label_words(labels: tuple[str, ...]) -> tuple[tuple, frozenset]:
+    """Each label's rank, text, words and word set; and all their words."""
+    rows = tuple((i, lab, _tokens(lab), frozenset(_tokens(lab))) for i, lab in enumerate(labels))
+    return rows, frozenset(w for _, _, lt, _ in rows for w in lt)
+
+
+@lru_cache(maxsize=200000)
+def _matched_words(printed: str, words: frozenset) -> frozenset:
+    """The label words this printed word matches (_tok_eq > 0)."""
+    return frozenset(w for w in words if _tok_eq(printed, w))
 
 
 def _label_match(label_text: str, labels: tuple[str, ...]) -> float:
     toks = _tokens(label_text)[-8:]
     if not toks:
         return 0.0
+    rows, words = _label_words(labels)
+    matched = frozenset().union(*(_matched_words(t, words) for t in set(toks)))
+    if not matched:     # no printed word matches any label word: every label scores 0
+        return 0.0
     best = 0.0
     n = len(toks)
-    vocab = _vocab(labels)
-    for rank_i, lab in enumerate(labels):
-        lt = _tokens(lab)
-        if not lt:
+    for rank_i, lab, lt, lset in rows:
+        if not lt or lset.isdisjoint(matched):   # no word of this label printed: it scores 0
             continue
         coverage = min(len(lt) / n, 1.0)
         # contiguous phrase: best alignment ending as late as possible
@@ -111,7 +121,7 @@ def _label_match(label_text: str, labels: tuple[str, ...]) -> float:
             if trail >= 2:   # "Gesamtbetrag der Zuschläge", "Total of discounts": qualified
                 s *= 0.75
             if len(lt) == 1 and lt[0] in GENERIC_NUMBER and at > 0 and \
-                    toks[at - 1] not in vocab and not any(ch.isdigit() for ch in toks[at - 1]):
+                    toks[at - 1] not in words and not any(ch.isdigit() for ch in toks[at - 1]):
                 s *= 0.7     # "Kunden-Nr", "HRB Nr.": another thing's number, not this one's
         else:
             hits = [max(_tok_eq(t, w) for t in toks) for w in lt]
@@ -128,6 +138,7 @@ def _label_match(label_text: str, labels: tuple[str, ...]) -> float:
     return min(best, 1.0)
 
 
+@lru_cache(maxsize=50000)
 def _is_label_cell(text: str, label: str) -> bool:
     """The cell is mostly this label ("Patient Name:"), not a value that contains one of its
     words ("Meridian Mutual Health Insurance" for the label "insurance")."""
@@ -135,6 +146,7 @@ def _is_label_cell(text: str, label: str) -> bool:
     return bool(lt) and set(lt) <= set(toks) and len(lt) > len(toks) / 2
 
 
+@lru_cache(maxsize=50000)
 def looks_like_header(text: str) -> bool:
     """A short digit-free cell with form words ("Billing Period", "Subscriber ID", "2. PATIENT'S
     NAME"); a leading form box number does not count as a digit."""
@@ -143,6 +155,7 @@ def looks_like_header(text: str) -> bool:
         not any(ch.isdigit() for ch in text)
 
 
+@lru_cache(maxsize=50000)
 def _header_row(line: str) -> bool:
     """A row of three or more short cells with no digits is a table's column headers
     ("Art-Nr   Menge   Einheit   Preis"), not values."""
@@ -152,19 +165,27 @@ def _header_row(line: str) -> bool:
 
 
 def field_label_score(c: Candidate, spec: FieldSpec) -> float:
-    labels = tuple(spec.labels)
-    if "ocr" in c.flags:   # an OCR'd page: a misread label word ("Involce") reads as the label's
-        c = ocr_labels(c, labels)
     # a label beside a header is a row of headers: only a label above can vouch for it
-    left = 0.0 if looks_like_header(c.text) or _header_row(c.line) else \
-        label_match(c.label_left, labels)
-    best = max(left, 0.8 * label_match(c.label_above, labels))
-    if c.row_label and not c.label_left:   # a table cell: its row's label, with its column's
-        best = max(best, 0.7 * label_match(c.row_label, labels),
-                   0.85 * label_match(f"{c.row_label} {c.label_above}", labels))
-    if c.section and c.label_left and left > 0:
+    return _label_score(looks_like_header(c.text) or _header_row(c.line), c.label_left,
+                        c.label_above, c.row_label, c.section, "ocr" in c.flags,
+                        tuple(spec.labels))
+
+
+@lru_cache(maxsize=100000)
+def _label_score(beside_header: bool, label_left: str, label_above: str, row_label: str,
+                 section: str, ocr: bool, labels: tuple[str, ...]) -> float:
+    """field_label_score from the candidate's label texts: many candidates share them."""
+    if ocr:   # an OCR'd page: a misread label word ("Involce") reads as the label's
+        label_left, label_above, row_label, section = (
+            read_as_labels(t, labels) for t in (label_left, label_above, row_label, section))
+    left = 0.0 if beside_header else label_match(label_left, labels)
+    best = max(left, 0.8 * label_match(label_above, labels))
+    if row_label and not label_left:   # a table cell: its row's label, with its column's
+        best = max(best, 0.7 * label_match(row_label, labels),
+                   0.85 * label_match(f"{row_label} {label_above}", labels))
+    if section and label_left and left > 0:
         # "Verkäufer" ... "Name: X": a generic label ("Name") under a heading saying whose
-        best = max(best, 0.85 * label_match(f"{c.section} {c.label_left}", labels))
+        best = max(best, 0.85 * label_match(f"{section} {label_left}", labels))
     return best
 
 

@@ -46,3 +46,27 @@ def test_user_schema_with_several_models_needs_a_class(tmp_path):
                  "class B(BaseModel):\n  y: str\n")
     r = CliRunner().invoke(main, ["run", str(tmp_path), "--schema", str(f)])
     assert r.exit_code != 0 and "several models" in r.output
+
+
+def test_read_ahead_option_reaches_the_pipeline(tmp_path, monkeypatch, invoice_txt,
+                                                fake_backend):
+    import extractors.model as model_mod
+    import extractors.pipeline as pipeline
+    seen = []
+    real_run = pipeline.run_batch
+
+    def run_batch(*args, **kw):
+        seen.append(kw.get("read_ahead"))
+        return real_run(*args, **kw)
+    monkeypatch.setattr(model_mod, "load_backend", lambda *a, **kw: fake_backend)
+    monkeypatch.setattr(pipeline, "run_batch", run_batch)
+    for n in (None, "0", "2"):
+        out = tmp_path / f"out-{n}"
+        args = ["run", str(invoice_txt), "--schema", "invoice", "--out", str(out), "--quiet"]
+        r = CliRunner().invoke(main, args + (["--read-ahead", n] if n else []))
+        assert r.exit_code == 0, r.output
+        assert "documents: 1  accepted: 1" in r.output
+    assert seen == [3, 0, 2]
+    r = CliRunner().invoke(main, ["run", str(invoice_txt), "--schema", "invoice", "--out",
+                                  str(tmp_path / "bad"), "--read-ahead", "-1"])
+    assert r.exit_code != 0 and "read-ahead" in r.output
