@@ -176,7 +176,7 @@ def test_isolation_limits_count_cpu_time_not_a_loaded_machines_wall_time(target,
     from extractors.read import _wait_for_child
     ctx = mp.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=target, args=(send, 0.8 if target is _sleepy_child else 3.0),
+    proc = ctx.Process(target=target, args=(send, 0.6 if target is _sleepy_child else 3.0),
                        daemon=True)
     proc.start()
     try:
