@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing as mp
 import os
+import re
 import resource
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,9 +192,15 @@ def _check_page_tree(doc, limit: int = 100_000) -> None:
                 stack.append((resolve1(kid), ancestors | {kid.objid}))
 
 
+# half of a UTF-16 pair (a font's map can give an emoji's first half alone): not text, and it
+# cannot be encoded for the model or written as UTF-8, so it reads as U+FFFD (same length)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _words_from_chars(chars: list[dict]) -> tuple[str, list[Word]]:
     from pdfplumber.utils import extract_words
-    raw = [Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"], xs=_char_xs(w))
+    raw = [Word(_SURROGATE.sub("\ufffd", w["text"]), w["x0"], w["top"], w["x1"], w["bottom"],
+                xs=_char_xs(w))
            for w in extract_words(chars, x_tolerance=2, y_tolerance=2, return_chars=True)]
     return layout_words(raw)
 

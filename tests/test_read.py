@@ -190,3 +190,20 @@ def test_isolation_limits_count_cpu_time_not_a_loaded_machines_wall_time(target,
     finally:
         proc.kill()
         proc.join(1)
+
+
+def test_half_of_a_utf16_pair_reads_as_replacement_character():
+    """A font map that gives an emoji's first UTF-16 half alone (seen on real Factur-X
+    invoices before a phone number) must not reach the model or the UTF-8 files."""
+    from extractors.read import _words_from_chars
+
+    def char(c, x):
+        return {"text": c, "x0": x, "x1": x + 5, "top": 10.0, "bottom": 20.0, "doctop": 10.0,
+                "upright": True, "height": 10.0, "width": 5.0, "size": 10.0, "fontname": "F",
+                "matrix": (1, 0, 0, 1, x, 10)}
+    chars = [char("\ud83d", 0)] + [char(c, 10 + 5 * i) for i, c in enumerate("+33")]
+    text, words = _words_from_chars(chars)
+    assert text.strip() == "\ufffd +33"
+    text.encode("utf-8")
+    assert [w.text for w in words] == ["\ufffd", "+33"]
+    assert [len(w.xs) for w in words] == [2, 4]     # character edges: one per glyph + 1
