@@ -1,6 +1,6 @@
 """Accuracy/time of the extractor on labelled documents, with the model and with labels only.
 
-    python bench/compare.py DIR --schema S --gold LABELS [--limit N] [--no-model]
+    python bench/compare.py DIR --schema S --gold LABELS [--limit N] [--no-model] [--validate]
 
 Runs extraction in-process (no output files) and prints per-field accuracy and seconds/doc for
 (a) label scores only and (b) label scores + the model's choice, side by side on the same docs.
@@ -30,6 +30,20 @@ class LabelsOnly:
         return [1.0 / (n + 1)] * (n + 1), 0
 
 
+def validated(schema, ex) -> dict:
+    """The values `extract run` would accept (raises DocumentError when it would reject)."""
+    from extractors.rule_repair import repair_by_rules
+    from extractors.validate import validate_record
+    try:
+        validate_record(schema.model, ex.values, evidence={}, confidence={}, raw_output={})
+    except DocumentError as exc:
+        if exc.reason != "business_rule" or not repair_by_rules(schema.model, ex,
+                                                                 all_options=ex.all_options):
+            raise
+        validate_record(schema.model, ex.values, evidence={}, confidence={}, raw_output={})
+    return ex.values
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("root", type=Path)
@@ -39,6 +53,9 @@ def main():
     ap.add_argument("--fields")
     ap.add_argument("--model")
     ap.add_argument("--no-model", action="store_true")
+    ap.add_argument("--validate", action="store_true",
+                    help="validate each record like `extract run` (business-rule repair "
+                         "included); a rejected record counts as wrong for every field")
     a = ap.parse_args()
     schema = load_schema(a.schema)
     gold = load_gold(a.gold)[: a.limit] if a.limit else load_gold(a.gold)
@@ -60,7 +77,10 @@ def main():
         for i, ex in enumerate(exs):
             t = time.perf_counter()
             try:
-                vals = ex.extract(doc).values
+                got = ex.extract(doc)
+                vals = got.values
+                if a.validate:
+                    vals = validated(schema, got)
             except DocumentError:
                 vals = {}
             times[i].append(time.perf_counter() - t)

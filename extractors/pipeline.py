@@ -18,6 +18,7 @@ from .errors import DocumentError, RunError
 from .fields import FieldSpec, count_column, field_specs, row_specs
 from .rank import rank
 from .read import Document, read_document
+from .rule_repair import repair_by_rules
 from .validate import validate_record
 from .write import (FILE_MODE, SHARED_FILE_MODE, append_items, append_records, compact_records,
                     drop_items, ensure_dir, items_frame, prune_items, read_records, doc_id,
@@ -57,47 +58,7 @@ class Extraction:
     confidence: dict
     raw_output: dict
     options: dict = field(default_factory=dict)   # field -> ranked Candidates offered
-
-
-def repair_by_rules(model, ex: Extraction, kinds=("money", "date"),
-                    widths: tuple[int, ...] = (12, 12, 4), limit: int = 20000) -> bool:
-    """A record that breaks a business rule ("net + tax != total") takes, among the other values
-    printed in the document (the ranked options of its money/date fields), the change that passes
-    validation and costs the least label score: one field changed first (any of its first 12
-    options), then two (12 each), then three (4 each). True when one was found. Every value still
-    comes from the document; the confidence of a changed field is its option's rank score."""
-    import itertools
-    from pydantic import ValidationError
-    names = [n for n, opts in ex.options.items()
-             if opts and getattr(opts[0], "_kind", None) in kinds]
-
-    def score_of(n):
-        cur = [o.score for o in ex.options[n] if o.value == ex.values.get(n)]
-        return cur[0] if cur else 0.0
-    for k, width in enumerate(widths, start=1):
-        trials = []
-        for group in itertools.combinations(names, k):
-            alts = [[o for o in ex.options[n][:width] if o.value != ex.values.get(n)]
-                    for n in group]
-            for combo in itertools.product(*alts):
-                cost = sum(score_of(n) - o.score for n, o in zip(group, combo))
-                trials.append((cost, group, combo))
-        trials.sort(key=lambda t: t[0])
-        for cost, group, combo in trials[:limit]:
-            values = dict(ex.values)
-            for n, o in zip(group, combo):
-                values[n] = o.value
-            try:
-                model.model_validate(values)
-            except ValidationError:
-                continue
-            for n, o in zip(group, combo):
-                ex.values[n] = o.value
-                ex.evidence[n] = o.evidence()
-                ex.confidence[n] = round(max(min(o.score, 1.0), 0.0), 4)
-                ex.raw_output.setdefault(n, {})["repaired"] = o.text
-            return True
-    return False
+    all_options: dict = field(default_factory=dict)   # field -> callable: every ranked option
 
 
 REPAIR_OPTIONS = 12   # ranked options kept per field for repair_by_rules
@@ -128,6 +89,7 @@ class Extractor:
         cands = find_candidates(doc, specs)
         taken: set = set()
         opts_by_field: dict = {}
+        all_opts: dict = {}
         excerpt = doc.pages[0].text[:1200]
         for spec in specs:
             if spec.kind == "items":
@@ -163,6 +125,8 @@ class Extractor:
                 o._kind = spec.kind
             options = wide[:self.top_k]
             opts_by_field[spec.name] = wide
+            if spec.kind == "money":   # business-rule repair may look further (rule_repair.py)
+                all_opts[spec.name] = _ranked_all(spec, pool, siblings, all_labels)
             ch = choose_field(self.backend, spec, options)
             raw[spec.name] = {"options": [o.text for o in options],
                               "probs": [round(p, 4) for p in ch.probs],
@@ -175,7 +139,17 @@ class Extractor:
             evidence[spec.name] = ch.candidate.evidence()
             if spec.kind == "text":
                 taken.add(str(ch.candidate.value).casefold())
-        return Extraction(values, evidence, confidence, raw, opts_by_field)
+        return Extraction(values, evidence, confidence, raw, opts_by_field, all_opts)
+
+
+def _ranked_all(spec, pool, siblings, all_labels):
+    """Every candidate of the field ranked, computed only when asked (repair is rare)."""
+    def ranked():
+        out = rank(spec, pool, siblings, max(len(pool), 1), all_labels)
+        for o in out:
+            o._kind = spec.kind
+        return out
+    return ranked
 
 
 def _items_hook(doc: Document, specs, values, evidence, confidence, raw) -> Document:
@@ -328,7 +302,8 @@ def _accept_extraction(path, sha, doc, ex, extractor, schema, prov, review_below
         record = validate_record(schema.model, ex.values, evidence=ex.evidence,
                                  confidence=ex.confidence, raw_output=ex.raw_output)
     except DocumentError as exc:
-        if exc.reason != "business_rule" or not repair_by_rules(schema.model, ex):
+        if exc.reason != "business_rule" or not repair_by_rules(schema.model, ex,
+                                                                  all_options=ex.all_options):
             raise
         record = validate_record(schema.model, ex.values, evidence=ex.evidence,
                                  confidence=ex.confidence, raw_output=ex.raw_output)
