@@ -24,6 +24,10 @@ Both are tried; the layout giving more complete items wins. Every value is copie
 and carries evidence (page, span, box, printed text) like a top-level field. `regions` are the
 (page, line) pairs the items were read from: top-level fields are not looked for there
 (`top_level_pages`), which is what keeps a 150-page statement's top-level search small.
+
+Where the code is: a table's header row -> columns in items_header.py, the lines under it ->
+item rows in items_rows.py; the rows -> item fields, the blocks layout and the choice between
+the two here.
 """
 from __future__ import annotations
 
