@@ -161,7 +161,7 @@ def eval_cmd(inputs, schema_spec, gold, out, model_path, fields, report, limit, 
 
 
 
-# --- review: the rejection queue (logic in extractors/review.py, review_html.py) -------------
+# --- review: the rejection queue (logic in extractors/review*.py, review_html.py) ------------
 @main.group("review")
 def review_grp():
     """Work the rejection queue of an extraction folder OUT.
