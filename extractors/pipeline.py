@@ -219,7 +219,7 @@ def run_batch(files: list[Path], schema, backend, out: Path, *, review_below: fl
     done exactly when its record or rejection is on disk; a killed run loses at most the
     accepted rows not yet flushed (every `flush_every` rows or `flush_seconds`), which the next
     run redoes. Flushes write part files (cost: their own rows) that are folded into
-    records.parquet/csv once at the end (extractors/write.py). Outputs are owner-only unless `shared_output` (group read). `ocr`: see
+    records.parquet/csv once at the end (extractors/write_records.py). Outputs are owner-only unless `shared_output` (group read). `ocr`: see
     extractors/ocr.py; `preread`: path -> (Document, extra row columns) already read (and
     classified) by `--schema auto` (extractors/classify.py). Up to `read_ahead` documents are
     read (hashed, parsed in their limited child, OCR'd) by `read_workers` background threads
