@@ -17,6 +17,7 @@ from .fields import FieldSpec
 
 ORG_SUFFIX = re.compile(
     r"\b(inc|llc|ltd|limited|corp|corporation|co|company|gmbh|ag|kg|ug|se|sa|sas|sarl|srl|spa|bv|nv|"
+    r"a\.g|e\.k|s\.a|s\.a\.s|"
     r"plc|lp|llp|pac|pc|pllc|gbr|ohg|e\.?v|group|committee|association|foundation|hospital|"
     r"clinic|insurance|utilities|energy|power|water|gas|electric|bank)\b\.?", re.I)
 ADDRESS_LIKE = re.compile(
@@ -168,12 +169,12 @@ def field_label_score(c: Candidate, spec: FieldSpec) -> float:
     # a label beside a header is a row of headers: only a label above can vouch for it
     return _label_score(looks_like_header(c.text) or _header_row(c.line), c.label_left,
                         c.label_above, c.row_label, c.section, "ocr" in c.flags,
-                        tuple(spec.labels))
+                        tuple(spec.labels), spec.kind == "text")
 
 
 @lru_cache(maxsize=100000)
 def _label_score(beside_header: bool, label_left: str, label_above: str, row_label: str,
-                 section: str, ocr: bool, labels: tuple[str, ...]) -> float:
+                 section: str, ocr: bool, labels: tuple[str, ...], text: bool = False) -> float:
     """field_label_score from the candidate's label texts: many candidates share them."""
     if ocr:   # an OCR'd page: a misread label word ("Involce") reads as the label's
         label_left, label_above, row_label, section = (
@@ -186,6 +187,10 @@ def _label_score(beside_header: bool, label_left: str, label_above: str, row_lab
     if section and label_left and left > 0:
         # "Verkäufer" ... "Name: X": a generic label ("Name") under a heading saying whose
         best = max(best, 0.85 * label_match(f"{section} {label_left}", labels))
+    if text and section and not label_left:
+        # a party's block: "Verkäufer:" / "Nummer: 549910" / "Lieferant GmbH" (the heading is
+        # whose block it is; lines of numbers may sit between it and the name)
+        best = max(best, 0.7 * label_match(section, labels))
     return best
 
 
@@ -229,19 +234,51 @@ def rank(spec: FieldSpec, cands: list[Candidate], siblings: list[FieldSpec],
     return best
 
 
+# label words of the party that issued the document (a field whose labels say so is the issuer's)
+ISSUER_WORDS = frozenset(
+    "seller supplier vendor lieferant verkäufer rechnungsersteller rechnungssteller absender "
+    "fournisseur vendeur émetteur emetteur issuer sender biller".split())
+RECIPIENT_WORDS = frozenset(
+    "buyer customer recipient kunde käufer rechnungsempfänger leistungsempfänger client "
+    "acheteur destinataire addressee".split())
+
+
+@lru_cache(maxsize=256)
+def party(labels: tuple[str, ...], description: str = "") -> str:
+    """"issuer", "recipient" or "" for a text field, from its labels and description."""
+    words = {t for lab in labels for t in _tokens(lab)}
+    if words & ISSUER_WORDS or re.search(r"\bissu(?:ed|er)\b", description, re.I):
+        return "issuer"
+    if words & RECIPIENT_WORDS:
+        return "recipient"
+    return ""
+
+
+LABEL_PAIR = re.compile(r"\s*:\s*\S")
+
+
 def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> float:
     """Weak, label-free preferences by kind."""
     if spec.kind == "text":
         # names are short, capitalised and not sentences, addresses or contact lines
         words = c.text.split()
         p = 0.0
+        org = "name" in spec.name and ORG_SUFFIX.search(c.text)
+        role = party(tuple(spec.labels), spec.description)
+        if role == "issuer" and "sender_line" in c.flags:
+            p += 0.3    # "Acme GmbH | Europa-Allee 1 | 60486 Frankfurt": the sender
+        elif role == "recipient" and "sender_line" in c.flags:
+            p -= 0.3
+        at = c.line.find(c.text)
+        if at >= 0 and LABEL_PAIR.match(c.line, at + len(c.text)) and not org:
+            p -= 0.3    # "Nummer   : 549910": the label of a pair, not a value
         if ADDRESS_LIKE.search(c.text):
             p -= 0.3
         if sum(ch.isdigit() for ch in c.text) > sum(ch.isalpha() for ch in c.text) / 2:
             p -= 0.3
-        if "name" in spec.name and ORG_SUFFIX.search(c.text):
+        if org:
             p += 0.25
-        if (all_labels and label_match(c.text, all_labels) >= 0.55 and len(words) <= 3) or \
+        if (all_labels and not org and label_match(c.text, all_labels) >= 0.55 and len(words) <= 3) or \
                 looks_like_header(c.text) or _header_row(c.line):
             p -= 0.35   # a form's own label or column header, not a value
         if 1 <= len(words) <= 6:
