@@ -54,6 +54,7 @@ class Candidate:
     label_above: str = ""
     section: str = ""        # the nearest heading line above ("Seller", "Bill To", "Verkäufer")
     row_label: str = ""      # first cell of the row, when it is a label ("Totals")
+    heading: str = ""        # text fields: the column's heading cell above, past lines of numbers
     flags: set = field(default_factory=set)
     rel_top: float = 0.0     # vertical position on its page, 0 (top) .. 1 (bottom)
     score: float = 0.0
@@ -205,6 +206,24 @@ class PageIndex:
                 return "" if back > 2 and re.search(r":\s*\S", text) else text
             if not re.search(r"\d", text) or sum(ch.isalpha() for ch in text) > 3:
                 return ""   # only cells holding values (the column's other rows) are passed over
+        return ""
+
+    def heading_above(self, words, bbox, reach: int = 3) -> str:
+        """The heading cell of a block in a column ("Lieferant" over "GLN 4333741000005" over
+        "MUSTERLIEFERANT GMBH"): walking up the overlapping cells past lines holding numbers,
+        the first digit-free cell that reads like a label."""
+        if not words:
+            return ""
+        li = words[0].line
+        x0, _, x1, _ = bbox
+        for back in range(1, reach + 1):
+            cells = [c for c in self._cells(li - back)
+                     if not (c[-1].x1 < x0 - 5 or c[0].x0 > x1 + 5)]
+            if len(cells) != 1:
+                return ""
+            text = " ".join(w.text for w in cells[0])[:80]
+            if not re.search(r"\d", text):
+                return text if looks_like_label(text) and len(text.split()) <= 4 else ""
         return ""
 
     def row_label(self, li: int, start: int) -> str:
@@ -364,6 +383,8 @@ def _text_candidates(doc: Document, spec: FieldSpec, idxs: dict | None = None) -
                         continue
                     c = _make(page, idx, pos + off, pos + off + len(text), text, text)
                     if c:
+                        if not c.label_left and not c.label_above:
+                            c.heading = idx.heading_above(idx.words_in(c.start, c.end), c.bbox)
                         out.append(c)
             pos += len(line) + 1
         out += _joined_lines(page, idx, spec)

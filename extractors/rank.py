@@ -169,19 +169,20 @@ def field_label_score(c: Candidate, spec: FieldSpec) -> float:
     # a label beside a header is a row of headers: only a label above can vouch for it
     return _label_score(looks_like_header(c.text) or _header_row(c.line), c.label_left,
                         c.label_above, c.row_label, c.section, "ocr" in c.flags,
-                        tuple(spec.labels), spec.kind == "text")
+                        tuple(spec.labels), spec.kind == "text", c.heading)
 
 
 @lru_cache(maxsize=100000)
 def _label_score(beside_header: bool, label_left: str, label_above: str, row_label: str,
-                 section: str, ocr: bool, labels: tuple[str, ...], text: bool = False) -> float:
+                 section: str, ocr: bool, labels: tuple[str, ...], text: bool = False,
+                 heading: str = "") -> float:
     """field_label_score from the candidate's label texts: many candidates share them."""
     if ocr:   # an OCR'd page: a misread label word ("Involce") reads as the label's
         label_left, label_above, row_label, section = (
             read_as_labels(t, labels) for t in (label_left, label_above, row_label, section))
     left = 0.0 if beside_header else label_match(label_left, labels)
     best = max(left, 0.8 * label_match(label_above, labels))
-    if row_label and not label_left:   # a table cell: its row's label, with its column's
+    if row_label and not label_left and not text:   # a table cell: its row's label, with its column's
         best = max(best, 0.7 * label_match(row_label, labels),
                    0.85 * label_match(f"{row_label} {label_above}", labels))
     if section and label_left and left > 0:
@@ -191,6 +192,8 @@ def _label_score(beside_header: bool, label_left: str, label_above: str, row_lab
         # a party's block: "Verkäufer:" / "Nummer: 549910" / "Lieferant GmbH" (the heading is
         # whose block it is; lines of numbers may sit between it and the name)
         best = max(best, 0.7 * label_match(section, labels))
+    if text and heading:
+        best = max(best, 0.7 * label_match(heading, labels))
     return best
 
 
