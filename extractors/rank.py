@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .candidates import Candidate
+from .candidates import Candidate, looks_like_label
 from .ocr_text import read_as_labels
 from .fields import FieldSpec
 
@@ -23,7 +23,7 @@ ORG_SUFFIX = re.compile(
 ADDRESS_LIKE = re.compile(
     r"^\d+\s+\w+|(?<!\()\b\d{5}(-\d{4})?\b(?!\))|\b(street|st\.|road|rd\.|avenue|ave\.?|drive|dr\.|blvd|lane|"
     r"suite|floor|straße|strasse|str\.|weg|platz|rue|allee|p\.?o\.? box)\b|@|www\.|https?:|\bc/o\b|"
-    r"\(\d{3}\)|\+\d", re.I)
+    r"\(\d{3}\)|\+\d|\w(straße|strasse|gasse)\b|\w(str\.|weg|allee|platz|ring|damm)\s*\d", re.I)
 FORM_WORDS = re.compile(
     r"(\b(name|date|no\.?|number|id|code|address|phone|tel|fax|e-?mail|total|amount|charges?|"
     r"balance|npi|signature|information|info|plan|account|sex|relationship|description|qty|"
@@ -180,6 +180,8 @@ def _label_score(beside_header: bool, label_left: str, label_above: str, row_lab
     if ocr:   # an OCR'd page: a misread label word ("Involce") reads as the label's
         label_left, label_above, row_label, section = (
             read_as_labels(t, labels) for t in (label_left, label_above, row_label, section))
+    if text and ADDRESS_LIKE.search(label_left):
+        label_left = ""   # "Kundenstraße 15   Rechnung gemäß ...": an address column, no label
     left = 0.0 if beside_header else label_match(label_left, labels)
     best = max(left, 0.8 * label_match(label_above, labels))
     if row_label and not label_left and not text:   # a table cell: its row's label, with its column's
@@ -222,6 +224,8 @@ def rank(spec: FieldSpec, cands: list[Candidate], siblings: list[FieldSpec],
         if spec.kind == "currency":   # the currency printed most often is the document's
             score += 0.3 * freq[str(c.value)] / len(cands)
         scored.append((score, c))
+    if spec.kind == "text":
+        scored = _whole_names(scored)
     scored.sort(key=lambda t: (-t[0], t[1].page, t[1].start))
     best: list[Candidate] = []
     seen = set()
@@ -260,6 +264,28 @@ def party(labels: tuple[str, ...], description: str = "") -> str:
 LABEL_PAIR = re.compile(r"\s*:\s*\S")
 
 
+def _whole_names(scored: list) -> list:
+    """A name printed on two lines ("MVM Musterhafter" / "Versicherungsverein Musterstadt
+    a.G.") is also printed as its first line alone (under a heading, the second line after a
+    "Name:" label): the whole name, ending in a legal form, takes its first line's score."""
+    whole = {str(c.value).split("\n")[0].casefold() for _, c in scored
+             if "joined" in c.flags and ORG_SUFFIX.search(str(c.value).split("\n")[-1])}
+    if not whole:
+        return scored
+    best: dict = {}
+    for score, c in scored:
+        key = str(c.value).casefold()
+        if "joined" not in c.flags and key in whole:
+            best[key] = max(best.get(key, -9.0), score)
+    out = []
+    for score, c in scored:
+        first = str(c.value).split("\n")[0].casefold()
+        if "joined" in c.flags and first in best:
+            score = max(score, best[first] + 0.05)
+        out.append((score, c))
+    return out
+
+
 def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> float:
     """Weak, label-free preferences by kind."""
     if spec.kind == "text":
@@ -284,6 +310,9 @@ def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> f
         if (all_labels and not org and label_match(c.text, all_labels) >= 0.55 and len(words) <= 3) or \
                 looks_like_header(c.text) or _header_row(c.line):
             p -= 0.35   # a form's own label or column header, not a value
+            if all_labels and label_match(c.text, all_labels) >= 0.8 and c.label_left and \
+                    looks_like_label(c.label_left):
+                p -= 0.3    # "Lieferant   Käufer": a row of headings, each the next one's "label"
         if 1 <= len(words) <= 6:
             p += 0.05
         if re.fullmatch(r"[A-ZÀ-Þ][a-zà-ÿ]+", c.text) and re.search(
@@ -301,8 +330,10 @@ def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> f
             p -= 0.4
         # a cell that itself reads like a field label is a header, not a value
         if any(_is_label_cell(c.text, lab) for lab in spec.labels) or \
-                re.search(r"(#|:|\bdate\b|\bno\.?$|\bcode\b|\bnumber\b)", c.text, re.I):
+                re.search(r"(#|:|\bdate\b|\bno\.?$|\bnr\.?$|\bcode\b|\bnumber\b)", c.text, re.I):
             p -= 0.4
+        if re.search(r"\w-$", c.text):
+            p -= 0.4    # "Positions-": a word broken at the line's end, not a value
         return p
     if spec.kind in ("money", "number"):
         p = 0.05 if c.label_left else 0.0

@@ -223,3 +223,41 @@ def test_the_first_segment_of_a_sender_line_is_the_sender(tmp_path):
     specs = field_specs(REGISTRY["invoice"])
     assert not any("sender_line" in c.flags
                    for c in find_candidates(read_document(p), specs)["seller_name"])
+
+
+def test_a_column_heading_over_a_line_of_numbers_still_labels_the_name_below(tmp_path):
+    """Two party columns: "Lieferant" and "Käufer" head them, a GLN line sits between the
+    heading and each name; a page header row ("Lieferant   Käufer   Seite   1") labels no name."""
+    text = ("Lieferant             Käufer                Seite   1\n"
+            "GLN 4333741000005     GLN 4304171000002\n"
+            "NORDWERK GMBH         SUEDHANDEL GMBH\n"
+            "BAHNHOFSTRASSE 99     KUNDENWEG 88\n"
+            "Beleg-Nr   : R87654321012345\nBeleg-Datum   : 06.08.2013\n"
+            "Gesamtbetrag   119,00 EUR\n")
+    seller, buyer = _seller_buyer(tmp_path, text)
+    assert seller == "NORDWERK GMBH"
+    assert buyer == "SUEDHANDEL GMBH"
+
+
+def test_a_whole_two_line_name_takes_its_first_lines_label(tmp_path):
+    """Under "Verkäufer" only the first line stands alone (the second follows a "Name:" label);
+    the name printed whole on two lines elsewhere is the seller."""
+    text = ("Rechnung   4711\nVerkäufer\nMVM Musterhafter\nName:   Versicherungsverein Musterstadt a.G.\n"
+            "Käufer\nHerrn\nName:   Max Mustermann\nGesamtbetrag   59,50 EUR\n\n\n\n\n\n\n\n\n\n"
+            "MVM Musterhafter\nVersicherungsverein Musterstadt a.G.\nMusterstr. 12\n")
+    seller, _ = _seller_buyer(tmp_path, text)
+    assert seller == "MVM Musterhafter\nVersicherungsverein Musterstadt a.G."
+
+
+def test_a_broken_word_and_an_address_beside_it_are_no_name_and_no_label():
+    from extractors.candidates import Candidate
+    from extractors.rank import field_label_score, _prior
+    specs = {s.name: s for s in field_specs(REGISTRY["invoice"])}
+    labels = tuple(lab for s in specs.values() for lab in s.labels)
+    broken = Candidate("Positions-", "Positions-", 1, 0, 10, (0, 0, 1, 1), line="Art-Nr-Kunde   Positions-",
+                       label_left="Art-Nr-Kunde")
+    whole = Candidate("Positionen", "Positionen", 1, 0, 10, (0, 0, 1, 1), line="Positionen")
+    assert _prior(specs["buyer_name"], broken, labels) < _prior(specs["buyer_name"], whole, labels)
+    beside = Candidate("Rechnung gemäß Bestellung", "Rechnung gemäß Bestellung", 1, 0, 10, (0, 0, 1, 1),
+                       line="Kundenstraße 15   Rechnung gemäß Bestellung", label_left="Kundenstraße 15")
+    assert field_label_score(beside, specs["buyer_name"]) == 0.0
