@@ -208,7 +208,7 @@ class PageIndex:
                 return ""   # only cells holding values (the column's other rows) are passed over
         return ""
 
-    def heading_above(self, words, bbox, reach: int = 3) -> str:
+    def heading_above(self, words, bbox, reach: int = 4) -> str:
         """The heading cell of a block in a column ("Lieferant" over "GLN 4333741000005" over
         "MUSTERLIEFERANT GMBH"): walking up the overlapping cells past lines holding numbers,
         the first digit-free cell that reads like a label."""
@@ -217,13 +217,22 @@ class PageIndex:
         li = words[0].line
         x0, _, x1, _ = bbox
         for back in range(1, reach + 1):
+            if li - back < 0:
+                return ""
             cells = [c for c in self._cells(li - back)
                      if not (c[-1].x1 < x0 - 5 or c[0].x0 > x1 + 5)]
+            texts = [" ".join(w.text for w in c)[:80] for c in cells]
+            if any(re.search(r"\d", t) for t in texts) or re.search(r":\s*\S", self.lines[li - back]):
+                continue   # "GLN 4333741000005", "Nummer   : 549910": the block's numbers
+            if not cells:   # a heading alone on its line, left of an indented block
+                row = self._cells(li - back)
+                if len(row) == 1 and row[0][0].x0 <= x0:
+                    text = " ".join(w.text for w in row[0])[:80]
+                    return text if looks_like_label(text) and len(text.split()) <= 4 else ""
             if len(cells) != 1:
                 return ""
-            text = " ".join(w.text for w in cells[0])[:80]
-            if not re.search(r"\d", text):
-                return text if looks_like_label(text) and len(text.split()) <= 4 else ""
+            text = texts[0]
+            return text if looks_like_label(text) and len(text.split()) <= 4 else ""
         return ""
 
     def row_label(self, li: int, start: int) -> str:
@@ -383,7 +392,7 @@ def _text_candidates(doc: Document, spec: FieldSpec, idxs: dict | None = None) -
                         continue
                     c = _make(page, idx, pos + off, pos + off + len(text), text, text)
                     if c:
-                        if not c.label_left and not c.label_above:
+                        if not c.label_left:
                             c.heading = idx.heading_above(idx.words_in(c.start, c.end), c.bbox)
                         out.append(c)
             pos += len(line) + 1

@@ -75,9 +75,25 @@ def label_match(label_text: str, labels: tuple[str, ...]) -> float:
     printed right before the value; labels listed first by the schema weigh slightly more.
     Words match exactly or as parts of compounds (German "Rechnungsdatum" ~ "datum")."""
     if "-" in label_text:   # "Beleg-Datum" is also the compound "Belegdatum"
-        return max(_label_match(label_text, labels),
-                   _label_match(re.sub(r"(?<=\w)-(?=\w)", "", label_text), labels))
+        s = max(_label_match(label_text, labels),
+                _label_match(re.sub(r"(?<=\w)-(?=\w)", "", label_text), labels))
+        return s * _modifier_only(label_text, labels) if s else s
     return _label_match(label_text, labels)
+
+
+def _modifier_only(label_text: str, labels: tuple[str, ...]) -> float:
+    """0.6 when the label's last hyphenated compound matches the field's labels only in a
+    part before its last ("Verkäufer-Kontoname": the seller's account name, not the seller;
+    the last part names the thing), else 1."""
+    compounds = re.findall(r"\w+(?:-\w+)+", label_text)
+    if not compounds or _tokens(label_text)[-1:] != _tokens(compounds[-1].split("-")[-1]):
+        return 1.0
+    words = _label_words(labels)[1]
+    parts = [p.lower() for p in compounds[-1].split("-")]
+    if any(_tok_eq(parts[-1], w) for w in words) or \
+            not any(_tok_eq(p, w) for p in parts[:-1] for w in words):
+        return 1.0
+    return 0.6
 
 
 # labels that say "a number" without saying whose
@@ -190,11 +206,9 @@ def _label_score(beside_header: bool, label_left: str, label_above: str, row_lab
     if section and label_left and left > 0:
         # "Verkäufer" ... "Name: X": a generic label ("Name") under a heading saying whose
         best = max(best, 0.85 * label_match(f"{section} {label_left}", labels))
-    if text and section and not label_left:
-        # a party's block: "Verkäufer:" / "Nummer: 549910" / "Lieferant GmbH" (the heading is
-        # whose block it is; lines of numbers may sit between it and the name)
-        best = max(best, 0.7 * label_match(section, labels))
     if text and heading:
+        # a party's block: "Verkäufer:" / "Nummer: 549910" / "Lieferant GmbH" (the heading
+        # over the name's column says whose block it is; lines of numbers may sit between)
         best = max(best, 0.7 * label_match(heading, labels))
     return best
 
