@@ -36,7 +36,8 @@ MONEY_RE = re.compile(
     r"(?<![\w.,/\-])(?:[$€£] ?|(?:USD|EUR|GBP|CHF) )?-?\(?(?:\d{1,3}(?:[,.' ]\d{3})+|\d+)(?:[.,]\d{2})?\)?"
     r"(?: ?[€$£]| (?:EUR|USD|GBP|CHF))?(?![\w]|[.,]\d)")
 ID_RE = re.compile(r"(?<![\w\-/.#])#?[A-Za-z0-9][A-Za-z0-9\-/_.]*[A-Za-z0-9](?![\w\-/])")
-LEGAL_FORM = re.compile(r"\b(gmbh|inc|llc|ltd|corp|kg|sarl|plc|pllc|s\.?a\.?s|b\.?v)\.?\s*$", re.I)
+LEGAL_FORM = re.compile(r"\b(gmbh|inc|llc|ltd|corp|kg|sarl|plc|pllc|s\.?a\.?s|b\.?v|ag|a\.g|e\.k|s\.a|e\.v|"
+                        r"gbr|ohg|ug|se|srl|spa|n\.?v|co)\.?\s*$", re.I)
 WORD_RE = re.compile(r"[a-zà-ÿ0-9]+", re.I)
 
 
@@ -53,6 +54,7 @@ class Candidate:
     label_above: str = ""
     section: str = ""        # the nearest heading line above ("Seller", "Bill To", "Verkäufer")
     row_label: str = ""      # first cell of the row, when it is a label ("Totals")
+    heading: str = ""        # text fields: the column's heading cell above, past lines of numbers
     flags: set = field(default_factory=set)
     rel_top: float = 0.0     # vertical position on its page, 0 (top) .. 1 (bottom)
     score: float = 0.0
@@ -204,6 +206,33 @@ class PageIndex:
                 return "" if back > 2 and re.search(r":\s*\S", text) else text
             if not re.search(r"\d", text) or sum(ch.isalpha() for ch in text) > 3:
                 return ""   # only cells holding values (the column's other rows) are passed over
+        return ""
+
+    def heading_above(self, words, bbox, reach: int = 4) -> str:
+        """The heading cell of a block in a column ("Lieferant" over "GLN 4333741000005" over
+        "MUSTERLIEFERANT GMBH"): walking up the overlapping cells past lines holding numbers,
+        the first digit-free cell that reads like a label."""
+        if not words:
+            return ""
+        li = words[0].line
+        x0, _, x1, _ = bbox
+        for back in range(1, reach + 1):
+            if li - back < 0:
+                return ""
+            cells = [c for c in self._cells(li - back)
+                     if not (c[-1].x1 < x0 - 5 or c[0].x0 > x1 + 5)]
+            texts = [" ".join(w.text for w in c)[:80] for c in cells]
+            if any(re.search(r"\d", t) for t in texts) or re.search(r":\s*\S", self.lines[li - back]):
+                continue   # "GLN 4333741000005", "Nummer   : 549910": the block's numbers
+            if not cells:   # a heading alone on its line, left of an indented block
+                row = self._cells(li - back)
+                if len(row) == 1 and row[0][0].x0 <= x0:
+                    text = " ".join(w.text for w in row[0])[:80]
+                    return text if looks_like_label(text) and len(text.split()) <= 4 else ""
+            if len(cells) != 1:
+                return ""
+            text = texts[0]
+            return text if looks_like_label(text) and len(text.split()) <= 4 else ""
         return ""
 
     def row_label(self, li: int, start: int) -> str:
@@ -363,9 +392,15 @@ def _text_candidates(doc: Document, spec: FieldSpec, idxs: dict | None = None) -
                         continue
                     c = _make(page, idx, pos + off, pos + off + len(text), text, text)
                     if c:
+                        if not c.label_left:
+                            c.heading = idx.heading_above(idx.words_in(c.start, c.end), c.bbox)
                         out.append(c)
             pos += len(line) + 1
+        out += name_candidates(page, idx, spec)
     return out
+
+
+from .name_candidates import name_candidates  # noqa: E402  (it uses PageIndex and _make)
 
 
 def _currency_candidates(doc: Document, idxs: dict | None = None) -> list[Candidate]:

@@ -11,18 +11,19 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .candidates import Candidate
+from .candidates import Candidate, looks_like_label
 from .ocr_text import read_as_labels
 from .fields import FieldSpec
 
 ORG_SUFFIX = re.compile(
     r"\b(inc|llc|ltd|limited|corp|corporation|co|company|gmbh|ag|kg|ug|se|sa|sas|sarl|srl|spa|bv|nv|"
+    r"a\.g|e\.k|s\.a|s\.a\.s|"
     r"plc|lp|llp|pac|pc|pllc|gbr|ohg|e\.?v|group|committee|association|foundation|hospital|"
     r"clinic|insurance|utilities|energy|power|water|gas|electric|bank)\b\.?", re.I)
 ADDRESS_LIKE = re.compile(
     r"^\d+\s+\w+|(?<!\()\b\d{5}(-\d{4})?\b(?!\))|\b(street|st\.|road|rd\.|avenue|ave\.?|drive|dr\.|blvd|lane|"
     r"suite|floor|straße|strasse|str\.|weg|platz|rue|allee|p\.?o\.? box)\b|@|www\.|https?:|\bc/o\b|"
-    r"\(\d{3}\)|\+\d", re.I)
+    r"\(\d{3}\)|\+\d|\w(straße|strasse|gasse)\b|\w(str\.|weg|allee|platz|ring|damm)\s*\d", re.I)
 FORM_WORDS = re.compile(
     r"(\b(name|date|no\.?|number|id|code|address|phone|tel|fax|e-?mail|total|amount|charges?|"
     r"balance|npi|signature|information|info|plan|account|sex|relationship|description|qty|"
@@ -74,9 +75,25 @@ def label_match(label_text: str, labels: tuple[str, ...]) -> float:
     printed right before the value; labels listed first by the schema weigh slightly more.
     Words match exactly or as parts of compounds (German "Rechnungsdatum" ~ "datum")."""
     if "-" in label_text:   # "Beleg-Datum" is also the compound "Belegdatum"
-        return max(_label_match(label_text, labels),
-                   _label_match(re.sub(r"(?<=\w)-(?=\w)", "", label_text), labels))
+        s = max(_label_match(label_text, labels),
+                _label_match(re.sub(r"(?<=\w)-(?=\w)", "", label_text), labels))
+        return s * _modifier_only(label_text, labels) if s else s
     return _label_match(label_text, labels)
+
+
+def _modifier_only(label_text: str, labels: tuple[str, ...]) -> float:
+    """0.6 when the label's last hyphenated compound matches the field's labels only in a
+    part before its last ("Verkäufer-Kontoname": the seller's account name, not the seller;
+    the last part names the thing), else 1."""
+    compounds = re.findall(r"\w+(?:-\w+)+", label_text)
+    if not compounds or _tokens(label_text)[-1:] != _tokens(compounds[-1].split("-")[-1]):
+        return 1.0
+    words = _label_words(labels)[1]
+    parts = [p.lower() for p in compounds[-1].split("-")]
+    if any(_tok_eq(parts[-1], w) for w in words) or \
+            not any(_tok_eq(p, w) for p in parts[:-1] for w in words):
+        return 1.0
+    return 0.6
 
 
 # labels that say "a number" without saying whose
@@ -168,24 +185,31 @@ def field_label_score(c: Candidate, spec: FieldSpec) -> float:
     # a label beside a header is a row of headers: only a label above can vouch for it
     return _label_score(looks_like_header(c.text) or _header_row(c.line), c.label_left,
                         c.label_above, c.row_label, c.section, "ocr" in c.flags,
-                        tuple(spec.labels))
+                        tuple(spec.labels), spec.kind == "text", c.heading)
 
 
 @lru_cache(maxsize=100000)
 def _label_score(beside_header: bool, label_left: str, label_above: str, row_label: str,
-                 section: str, ocr: bool, labels: tuple[str, ...]) -> float:
+                 section: str, ocr: bool, labels: tuple[str, ...], text: bool = False,
+                 heading: str = "") -> float:
     """field_label_score from the candidate's label texts: many candidates share them."""
     if ocr:   # an OCR'd page: a misread label word ("Involce") reads as the label's
         label_left, label_above, row_label, section = (
             read_as_labels(t, labels) for t in (label_left, label_above, row_label, section))
+    if text and ADDRESS_LIKE.search(label_left):
+        label_left = ""   # "Kundenstraße 15   Rechnung gemäß ...": an address column, no label
     left = 0.0 if beside_header else label_match(label_left, labels)
     best = max(left, 0.8 * label_match(label_above, labels))
-    if row_label and not label_left:   # a table cell: its row's label, with its column's
+    if row_label and not label_left and not text:   # a table cell: its row's label, with its column's
         best = max(best, 0.7 * label_match(row_label, labels),
                    0.85 * label_match(f"{row_label} {label_above}", labels))
     if section and label_left and left > 0:
         # "Verkäufer" ... "Name: X": a generic label ("Name") under a heading saying whose
         best = max(best, 0.85 * label_match(f"{section} {label_left}", labels))
+    if text and heading:
+        # a party's block: "Verkäufer:" / "Nummer: 549910" / "Lieferant GmbH" (the heading
+        # over the name's column says whose block it is; lines of numbers may sit between)
+        best = max(best, 0.7 * label_match(heading, labels))
     return best
 
 
@@ -214,6 +238,8 @@ def rank(spec: FieldSpec, cands: list[Candidate], siblings: list[FieldSpec],
         if spec.kind == "currency":   # the currency printed most often is the document's
             score += 0.3 * freq[str(c.value)] / len(cands)
         scored.append((score, c))
+    if spec.kind == "text":
+        scored = _whole_names(scored)
     scored.sort(key=lambda t: (-t[0], t[1].page, t[1].start))
     best: list[Candidate] = []
     seen = set()
@@ -229,21 +255,78 @@ def rank(spec: FieldSpec, cands: list[Candidate], siblings: list[FieldSpec],
     return best
 
 
+# label words of the party that issued the document (a field whose labels say so is the issuer's)
+ISSUER_WORDS = frozenset(
+    "seller supplier vendor lieferant verkäufer rechnungsersteller rechnungssteller absender "
+    "fournisseur vendeur émetteur emetteur issuer sender biller".split())
+RECIPIENT_WORDS = frozenset(
+    "buyer customer recipient kunde käufer rechnungsempfänger leistungsempfänger client "
+    "acheteur destinataire addressee".split())
+
+
+@lru_cache(maxsize=256)
+def party(labels: tuple[str, ...], description: str = "") -> str:
+    """"issuer", "recipient" or "" for a text field, from its labels and description."""
+    words = {t for lab in labels for t in _tokens(lab)}
+    if words & ISSUER_WORDS or re.search(r"\bissu(?:ed|er)\b", description, re.I):
+        return "issuer"
+    if words & RECIPIENT_WORDS:
+        return "recipient"
+    return ""
+
+
+LABEL_PAIR = re.compile(r"\s*:\s*\S")
+
+
+def _whole_names(scored: list) -> list:
+    """A name printed on two lines ("MVM Musterhafter" / "Versicherungsverein Musterstadt
+    a.G.") is also printed as its first line alone (under a heading, the second line after a
+    "Name:" label): the whole name, ending in a legal form, takes its first line's score."""
+    whole = {str(c.value).split("\n")[0].casefold() for _, c in scored
+             if "joined" in c.flags and ORG_SUFFIX.search(str(c.value).split("\n")[-1])}
+    if not whole:
+        return scored
+    best: dict = {}
+    for score, c in scored:
+        key = str(c.value).casefold()
+        if "joined" not in c.flags and key in whole:
+            best[key] = max(best.get(key, -9.0), score)
+    out = []
+    for score, c in scored:
+        first = str(c.value).split("\n")[0].casefold()
+        if "joined" in c.flags and first in best:
+            score = max(score, best[first] + 0.05)
+        out.append((score, c))
+    return out
+
+
 def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> float:
     """Weak, label-free preferences by kind."""
     if spec.kind == "text":
         # names are short, capitalised and not sentences, addresses or contact lines
         words = c.text.split()
         p = 0.0
+        org = "name" in spec.name and ORG_SUFFIX.search(c.text)
+        role = party(tuple(spec.labels), spec.description)
+        if role == "issuer" and "sender_line" in c.flags:
+            p += 0.3    # "Acme GmbH | Europa-Allee 1 | 60486 Frankfurt": the sender
+        elif role == "recipient" and "sender_line" in c.flags:
+            p -= 0.3
+        at = c.line.find(c.text)
+        if at >= 0 and LABEL_PAIR.match(c.line, at + len(c.text)) and not org:
+            p -= 0.3    # "Nummer   : 549910": the label of a pair, not a value
         if ADDRESS_LIKE.search(c.text):
             p -= 0.3
         if sum(ch.isdigit() for ch in c.text) > sum(ch.isalpha() for ch in c.text) / 2:
             p -= 0.3
-        if "name" in spec.name and ORG_SUFFIX.search(c.text):
+        if org:
             p += 0.25
-        if (all_labels and label_match(c.text, all_labels) >= 0.55 and len(words) <= 3) or \
+        if (all_labels and not org and label_match(c.text, all_labels) >= 0.55 and len(words) <= 3) or \
                 looks_like_header(c.text) or _header_row(c.line):
             p -= 0.35   # a form's own label or column header, not a value
+            if all_labels and label_match(c.text, all_labels) >= 0.8 and c.label_left and \
+                    looks_like_label(c.label_left):
+                p -= 0.3    # "Lieferant   Käufer": a row of headings, each the next one's "label"
         if 1 <= len(words) <= 6:
             p += 0.05
         if re.fullmatch(r"[A-ZÀ-Þ][a-zà-ÿ]+", c.text) and re.search(
@@ -261,8 +344,10 @@ def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> f
             p -= 0.4
         # a cell that itself reads like a field label is a header, not a value
         if any(_is_label_cell(c.text, lab) for lab in spec.labels) or \
-                re.search(r"(#|:|\bdate\b|\bno\.?$|\bcode\b|\bnumber\b)", c.text, re.I):
+                re.search(r"(#|:|\bdate\b|\bno\.?$|\bnr\.?$|\bcode\b|\bnumber\b)", c.text, re.I):
             p -= 0.4
+        if re.search(r"\w-$", c.text):
+            p -= 0.4    # "Positions-": a word broken at the line's end, not a value
         return p
     if spec.kind in ("money", "number"):
         p = 0.05 if c.label_left else 0.0

@@ -37,11 +37,11 @@ class Invoice(BaseModel):
     due_date: Optional[dt.date] = Field(default=None, description='Payment due date, "Due date", "Fällig", "Échéance"',
                                         json_schema_extra={"labels": ["due date", "due", "payment due", "fällig", "fälligkeitsdatum", "zahlbar bis", "échéance", "date d'échéance"]})
     seller_name: str = Field(max_length=100, description="Company that issued the invoice (the seller / supplier)",
-                             json_schema_extra={"labels": ["seller", "supplier", "from", "vendor", "lieferant", "verkäufer", "rechnungsersteller", "fournisseur", "vendeur"]})
+                             json_schema_extra={"labels": ["seller", "supplier", "from", "vendor", "lieferant", "verkäufer", "rechnungsersteller", "rechnungssteller", "absender", "fournisseur", "vendeur", "émetteur", "sold by", "bill from"]})
     seller_vat_id: Optional[str] = Field(default=None, max_length=20, description='Seller VAT id, "VAT", "USt-IdNr", "TVA"',
                                          json_schema_extra={"kind": "id", "labels": ["vat", "vat id", "vat no", "ust-idnr", "ust-id", "umsatzsteuer-id", "tva", "n° tva", "tax id"], "pattern": r"[A-Z]{2}[A-Z0-9]{8,12}"})
     buyer_name: Optional[str] = Field(default=None, max_length=100, description='Customer billed, "Bill to", "Kunde", "Client"',
-                                      json_schema_extra={"labels": ["bill to", "billed to", "invoice to", "buyer", "customer", "sold to", "recipient", "kunde", "käufer", "rechnungsempfänger", "leistungsempfänger", "client", "acheteur"]})
+                                      json_schema_extra={"labels": ["bill to", "billed to", "invoice to", "buyer", "customer", "sold to", "recipient", "kunde", "käufer", "rechnungsempfänger", "leistungsempfänger", "client", "acheteur", "herrn", "herr", "frau", "mr", "mrs", "ms", "monsieur", "madame"]})
     currency: str = Field(max_length=3, description="ISO 4217 currency code of the totals",
                           json_schema_extra={"labels": ["currency", "währung", "devise"]})
     net_total: Optional[Decimal] = Field(default=None, max_digits=14, decimal_places=2, description='Total before tax, "Net", "Subtotal", "Nettobetrag", "Total HT"',

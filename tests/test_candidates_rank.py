@@ -157,3 +157,107 @@ def test_a_generic_number_label_qualified_by_another_word_is_someone_elses_numbe
     for other in ("Kunden-Nr. :", "HRB Nr.", "GLN Lief-Nr:"):
         assert label_match(other, labels) < 0.6 < label_match("Nr.", labels), other
     assert label_match("Invoice Nr", labels) > 0.8 and label_match("Rechnungs-Nr.", labels) > 0.8
+
+
+def _seller_buyer(tmp_path, text):
+    from extractors.pipeline import Extractor
+    p = tmp_path / "inv.txt"
+    p.write_text(text)
+
+    class Uniform:   # no model: the label scores choose
+        def choose(self, prompt, n):
+            return [1.0 / (n + 1)] * (n + 1), 0
+
+    ex = Extractor(REGISTRY["invoice"], Uniform()).extract(read_document(p))
+    return ex.values["seller_name"], ex.values["buyer_name"]
+
+
+BLOCKS = ("Rechnung Nr. 471102 vom 05.03.2018\nVerkäufer:\nNummer   : 549910\n"
+          "Globale Nummer: 4000001123452 (GTIN)\nMuster Werkzeug GmbH\nHauptstraße 20\n"
+          "DE 80333 München\nKäufer:\nNummer   : GE2020211\nBeispiel Handel AG\n"
+          "Kundenstraße 15\nDE 69876 Frankfurt\nGesamtbetrag   238,00 EUR\n")
+
+
+def test_a_name_under_a_party_heading_belongs_to_that_party_and_a_pair_label_is_no_name(tmp_path):
+    """"Verkäufer:" heads the seller's block, "Käufer:" the buyer's; "Nummer   : 549910" in the
+    block is a label with its value, not the party's name, and lines of numbers may sit between
+    the heading and the name."""
+    seller, buyer = _seller_buyer(tmp_path, BLOCKS)
+    assert seller == "Muster Werkzeug GmbH"
+    assert buyer == "Beispiel Handel AG"
+    # the headings swapped: the names follow them
+    swapped = BLOCKS.replace("Verkäufer:", "@@").replace("Käufer:", "Verkäufer:").replace("@@", "Käufer:")
+    seller, buyer = _seller_buyer(tmp_path, swapped)
+    assert seller == "Beispiel Handel AG"
+
+
+def test_a_name_printed_on_two_lines_of_one_block_is_one_candidate(tmp_path):
+    p = tmp_path / "inv.txt"
+    p.write_text("MVM Musterhafter\nVersicherungsverein Musterstadt a.G.\n\nHerrn\nMax Mustermann\n"
+                 "Musterstr. 11\n12346 Bad Musterhausen\nBeitragsrechnung   24.01.2014\n")
+    specs = field_specs(REGISTRY["invoice"])
+    values = [c.value for c in find_candidates(read_document(p), specs)["seller_name"]]
+    assert "MVM Musterhafter\nVersicherungsverein Musterstadt a.G." in values
+    assert not any(str(v).startswith("Herrn\n") for v in values)   # a salutation is no name's part
+    # a blank line between: two blocks, no join
+    p.write_text("MVM Musterhafter\n\nVersicherungsverein Musterstadt a.G.\n")
+    values = [c.value for c in find_candidates(read_document(p), specs)["seller_name"]]
+    assert not any("\n" in str(v) for v in values)
+    seller, buyer = _seller_buyer(tmp_path, "MVM Musterhafter\nVersicherungsverein Musterstadt a.G.\n\n"
+                                  "Herrn\nMax Mustermann\nMusterstr. 11\n12346 Bad Musterhausen\n"
+                                  "Rechnung   24.01.2014\nGesamtbetrag   59,50 EUR\n")
+    assert seller == "MVM Musterhafter\nVersicherungsverein Musterstadt a.G."
+    assert buyer == "Max Mustermann"
+
+
+def test_the_first_segment_of_a_sender_line_is_the_sender(tmp_path):
+    """"Acme GmbH | Europa-Allee 1 | 60486 Frankfurt" above the window address: the seller;
+    the addressee under it is the buyer."""
+    text = ("Acme Tools GmbH | Europa-Allee 1 | 60486 Frankfurt\nKarl Coyote\nUferstraße 113\n"
+            "12345 Wüstenstadt\nRechnung   42\nDatum   01.02.2020\nGesamtbetrag   100,00 EUR\n")
+    seller, buyer = _seller_buyer(tmp_path, text)
+    assert seller == "Acme Tools GmbH"
+    # no address in the line: not a sender line
+    p = tmp_path / "x.txt"
+    p.write_text("Äpfel | Birnen | Pflaumen\n")
+    specs = field_specs(REGISTRY["invoice"])
+    assert not any("sender_line" in c.flags
+                   for c in find_candidates(read_document(p), specs)["seller_name"])
+
+
+def test_a_column_heading_over_a_line_of_numbers_still_labels_the_name_below(tmp_path):
+    """Two party columns: "Lieferant" and "Käufer" head them, a GLN line sits between the
+    heading and each name; a page header row ("Lieferant   Käufer   Seite   1") labels no name."""
+    text = ("Lieferant             Käufer                Seite   1\n"
+            "GLN 4333741000005     GLN 4304171000002\n"
+            "NORDWERK GMBH         SUEDHANDEL GMBH\n"
+            "BAHNHOFSTRASSE 99     KUNDENWEG 88\n"
+            "Beleg-Nr   : R87654321012345\nBeleg-Datum   : 06.08.2013\n"
+            "Gesamtbetrag   119,00 EUR\n")
+    seller, buyer = _seller_buyer(tmp_path, text)
+    assert seller == "NORDWERK GMBH"
+    assert buyer == "SUEDHANDEL GMBH"
+
+
+def test_a_whole_two_line_name_takes_its_first_lines_label(tmp_path):
+    """Under "Verkäufer" only the first line stands alone (the second follows a "Name:" label);
+    the name printed whole on two lines elsewhere is the seller."""
+    text = ("Rechnung   4711\nVerkäufer\nMVM Musterhafter\nName:   Versicherungsverein Musterstadt a.G.\n"
+            "Käufer\nHerrn\nName:   Max Mustermann\nGesamtbetrag   59,50 EUR\n\n\n\n\n\n\n\n\n\n"
+            "MVM Musterhafter\nVersicherungsverein Musterstadt a.G.\nMusterstr. 12\n")
+    seller, _ = _seller_buyer(tmp_path, text)
+    assert seller == "MVM Musterhafter\nVersicherungsverein Musterstadt a.G."
+
+
+def test_a_broken_word_and_an_address_beside_it_are_no_name_and_no_label():
+    from extractors.candidates import Candidate
+    from extractors.rank import field_label_score, _prior
+    specs = {s.name: s for s in field_specs(REGISTRY["invoice"])}
+    labels = tuple(lab for s in specs.values() for lab in s.labels)
+    broken = Candidate("Positions-", "Positions-", 1, 0, 10, (0, 0, 1, 1), line="Art-Nr-Kunde   Positions-",
+                       label_left="Art-Nr-Kunde")
+    whole = Candidate("Positionen", "Positionen", 1, 0, 10, (0, 0, 1, 1), line="Positionen")
+    assert _prior(specs["buyer_name"], broken, labels) < _prior(specs["buyer_name"], whole, labels)
+    beside = Candidate("Rechnung gemäß Bestellung", "Rechnung gemäß Bestellung", 1, 0, 10, (0, 0, 1, 1),
+                       line="Kundenstraße 15   Rechnung gemäß Bestellung", label_left="Kundenstraße 15")
+    assert field_label_score(beside, specs["buyer_name"]) == 0.0
