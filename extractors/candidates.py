@@ -209,8 +209,8 @@ class PageIndex:
         return ""
 
     def heading_above(self, words, bbox, reach: int = 4) -> str:
-        """The heading cell of a block in a column ("Lieferant" over "GLN 4333741000005" over
-        "MUSTERLIEFERANT GMBH"): walking up the overlapping cells past lines holding numbers,
+        """The heading cell of a block in a column ("Lieferant" over "GLN 4012345000009" over
+        "BEISPIEL HANDEL GMBH"): walking up the overlapping cells past lines holding numbers,
         the first digit-free cell that reads like a label."""
         if not words:
             return ""
@@ -223,7 +223,7 @@ class PageIndex:
                      if not (c[-1].x1 < x0 - 5 or c[0].x0 > x1 + 5)]
             texts = [" ".join(w.text for w in c)[:80] for c in cells]
             if any(re.search(r"\d", t) for t in texts) or re.search(r":\s*\S", self.lines[li - back]):
-                continue   # "GLN 4333741000005", "Nummer   : 549910": the block's numbers
+                continue   # "GLN 4012345000009", "Nummer   : 123456": the block's numbers
             if not cells:   # a heading alone on its line, left of an indented block
                 row = self._cells(li - back)
                 if len(row) == 1 and row[0][0].x0 <= x0:
@@ -252,7 +252,7 @@ def looks_like_label(text: str) -> bool:
     digits = sum(ch.isdigit() for ch in core)
     # a parenthesised hint ("(Last Name, First Name, Middle Initial)") explains, it is no value
     words = len(re.sub(r"\([^)]*\)?", "", text).split())
-    if LEGAL_FORM.search(text):   # "Musterlieferant GmbH" is a name, not a label
+    if LEGAL_FORM.search(text):   # "Beispiel Handel GmbH" is a name, not a label
         return False
     return letters >= 2 and digits <= letters / 3 and words <= 8
 

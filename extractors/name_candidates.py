@@ -21,8 +21,8 @@ NAME_LINE = re.compile(r"^[^\W\d_][^\d:@/]{1,60}$")
 
 
 def _joined_lines(page: Page, idx: PageIndex, spec: FieldSpec) -> list[Candidate]:
-    """A name printed on two lines of one block ("MVM Musterhafter" / "Versicherungsverein
-    Musterstadt a.G."): a short first line joined with the next line when both are whole lines
+    """A name printed on two lines of one block ("Nordlicht Gegenseitige" / "Versicherungsverein
+    Beispielstadt a.G."): a short first line joined with the next line when both are whole lines
     of letters (no digits, no label colon), start at the same left edge and sit one line apart."""
     out = []
     for li in range(len(idx.lines) - 1):
@@ -54,8 +54,8 @@ POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}[- ]?)?\d{4,5}\b|\b[A-Z]{1,2}\d[A-Z\d]? ?
 
 def _sender_segments(page: Page, idx: PageIndex, spec: FieldSpec) -> list[Candidate]:
     """The sender line printed above a window envelope's address, or a letterhead/footer line
-    ("Acme GmbH | Europa-Allee 1 | 60486 Frankfurt", "Au bon moulin SARL - 1242 chemin de
-    l'olive - 84340 Malaucène"): its first segment is the sender's name."""
+    ("Beispiel GmbH | Hauptstraße 1 | 10115 Berlin", "Le Petit Atelier SARL - 12 rue des
+    Lilas - 69001 Lyon"): its first segment is the sender's name."""
     out = []
     for li, line in enumerate(idx.lines):
         parts = SENDER_SEP.split(line.strip())

@@ -197,7 +197,7 @@ def _label_score(beside_header: bool, label_left: str, label_above: str, row_lab
         label_left, label_above, row_label, section = (
             read_as_labels(t, labels) for t in (label_left, label_above, row_label, section))
     if text and ADDRESS_LIKE.search(label_left):
-        label_left = ""   # "Kundenstraße 15   Rechnung gemäß ...": an address column, no label
+        label_left = ""   # "Gartenstraße 15   Rechnung gemäß ...": an address column, no label
     left = 0.0 if beside_header else label_match(label_left, labels)
     best = max(left, 0.8 * label_match(label_above, labels))
     if row_label and not label_left and not text:   # a table cell: its row's label, with its column's
@@ -207,7 +207,7 @@ def _label_score(beside_header: bool, label_left: str, label_above: str, row_lab
         # "Verkäufer" ... "Name: X": a generic label ("Name") under a heading saying whose
         best = max(best, 0.85 * label_match(f"{section} {label_left}", labels))
     if text and heading:
-        # a party's block: "Verkäufer:" / "Nummer: 549910" / "Lieferant GmbH" (the heading
+        # a party's block: "Verkäufer:" / "Nummer: 123456" / "Beispiel GmbH" (the heading
         # over the name's column says whose block it is; lines of numbers may sit between)
         best = max(best, 0.7 * label_match(heading, labels))
     return best
@@ -279,7 +279,7 @@ LABEL_PAIR = re.compile(r"\s*:\s*\S")
 
 
 def _whole_names(scored: list) -> list:
-    """A name printed on two lines ("MVM Musterhafter" / "Versicherungsverein Musterstadt
+    """A name printed on two lines ("Nordlicht Gegenseitige" / "Versicherungsverein Beispielstadt
     a.G.") is also printed as its first line alone (under a heading, the second line after a
     "Name:" label): the whole name, ending in a legal form, takes its first line's score."""
     whole = {str(c.value).split("\n")[0].casefold() for _, c in scored
@@ -309,12 +309,12 @@ def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> f
         org = "name" in spec.name and ORG_SUFFIX.search(c.text)
         role = party(tuple(spec.labels), spec.description)
         if role == "issuer" and "sender_line" in c.flags:
-            p += 0.3    # "Acme GmbH | Europa-Allee 1 | 60486 Frankfurt": the sender
+            p += 0.3    # "Beispiel GmbH | Hauptstraße 1 | 10115 Berlin": the sender
         elif role == "recipient" and "sender_line" in c.flags:
             p -= 0.3
         at = c.line.find(c.text)
         if at >= 0 and LABEL_PAIR.match(c.line, at + len(c.text)) and not org:
-            p -= 0.3    # "Nummer   : 549910": the label of a pair, not a value
+            p -= 0.3    # "Nummer   : 123456": the label of a pair, not a value
         if ADDRESS_LIKE.search(c.text):
             p -= 0.3
         if sum(ch.isdigit() for ch in c.text) > sum(ch.isalpha() for ch in c.text) / 2:
