@@ -245,6 +245,11 @@ def child_tool(a) -> dict:
         holder["r0"] = resource.getrusage(resource.RUSAGE_SELF)
         holder["k0"] = resource.getrusage(resource.RUSAGE_CHILDREN)
         s = real_run(*args, **kw)
+        try:    # the long-lived OCR process: ended and waited for, so its CPU time counts
+            from extractors.ocr_worker import shutdown
+            shutdown()
+        except ImportError:
+            pass
         holder["t1"], holder["c1"] = time.perf_counter(), _cpu_seconds()
         holder["r1"] = resource.getrusage(resource.RUSAGE_SELF)
         holder["k1"] = resource.getrusage(resource.RUSAGE_CHILDREN)
