@@ -92,12 +92,20 @@ def timed_pass(read, files: list[Path], isolate: bool, ocr: str = "never") -> di
         spent["docs"] += n > 0
         return out
     ocr_mod.apply_ocr = apply_ocr
+    import hashlib
+    digest = hashlib.sha256()       # of every page's text and words: same output or not
     pages, t, c = 0, time.perf_counter(), _cpu()
     for f in files:
         try:
-            pages += len(read_pages(read, f, isolate, ocr))
-        except Exception:  # noqa: BLE001 - a rejected file counts its time, no pages
-            pass
+            got = read_pages(read, f, isolate, ocr)
+        except Exception as exc:  # noqa: BLE001 - a rejected file counts its time, no pages
+            digest.update(repr(getattr(exc, "reason", type(exc).__name__)).encode())
+            continue
+        pages += len(got)
+        for p in got:
+            digest.update(repr((p.text, [(w.text, round(w.x0, 3), round(w.top, 3),
+                                          round(w.x1, 3), round(w.bottom, 3))
+                                         for w in p.words])).encode())
     try:
         worker = importlib.import_module(read.__name__.rsplit(".", 1)[0] + ".ocr_worker")
     except ImportError:
@@ -108,7 +116,8 @@ def timed_pass(read, files: list[Path], isolate: bool, ocr: str = "never") -> di
         spent["cpu"] += _cpu() - c1
     ocr_mod.apply_ocr = real
     return {"seconds": time.perf_counter() - t, "pages": pages, "cpu": _cpu() - c,
-            "ocr_cpu": spent["cpu"], "ocr_pages": spent["pages"], "ocr_docs": spent["docs"]}
+            "ocr_cpu": spent["cpu"], "ocr_pages": spent["pages"], "ocr_docs": spent["docs"],
+            "digest": digest.hexdigest()[:12]}
 
 
 def dump(read, files: list[Path], out: Path) -> None:
@@ -197,7 +206,8 @@ def main() -> None:
                     extra = (f"   OCR {ocr_pages} pages of {res['ocr_docs']} docs, "
                              f"{res['ocr_cpu'] / max(ocr_pages, 1):5.2f} CPU s/OCR'd page")
                 print(f"round {r + 1} {name:<22} {s:7.2f} s {pages / s:6.1f} pages/s   "
-                      f"CPU {cpu:6.2f} s {pages / cpu:6.1f} pages/CPU-s" + extra, flush=True)
+                      f"CPU {cpu:6.2f} s {pages / cpu:6.1f} pages/CPU-s" + extra +
+                      f"   output {res['digest']}", flush=True)
         print(f"\n{len(files)} files, {pages} pages, "
               f"{'isolated child per file' if args.isolate else '_read_pdf_pages in-process'}, "
               f"1-min load {load0:.2f} at start, {os.getloadavg()[0]:.2f} at end")

@@ -18,8 +18,10 @@ the other (so they do not compete for the cores), all from this one parent:
 For each: docs/minute, median and p95 seconds per document, peak RSS, field accuracy where labels
 exist. For the tool also: the model floor for its own prompts (prompt tokens / prefill rate +
 generated tokens / decode rate, both rates measured on this machine inside the same child, with
-the same model file, the faster thread setting) and the ratio achieved / floor; PDF-to-text
-pages per second of its read stage.
+the same model file, the faster thread setting) and the ratio achieved / floor, also apart for
+the documents with no OCR'd page and those with one or more (each document's time is the
+interval since the previous one finished, its floor its own tokens); PDF-to-text pages per
+second of its read stage.
 """
 from __future__ import annotations
 
