@@ -209,7 +209,7 @@ def main() -> None:
                       f"CPU {cpu:6.2f} s {pages / cpu:6.1f} pages/CPU-s" + extra +
                       f"   output {res['digest']}", flush=True)
         print(f"\n{len(files)} files, {pages} pages, "
-              f"{'isolated child per file' if args.isolate else '_read_pdf_pages in-process'}, "
+              f"{'read_document, OCR ' + args.ocr if args.ocr != 'never' else 'isolated child per file' if args.isolate else '_read_pdf_pages in-process'}, "
               f"1-min load {load0:.2f} at start, {os.getloadavg()[0]:.2f} at end")
         med = {k: statistics.median(v) for k, v in times.items()}
         cmed = {k: statistics.median(v) for k, v in cpus.items()}
