@@ -363,17 +363,19 @@ def _child_cpu_seconds(pid: int) -> float:
 
 
 def _wait_for_child(recv, proc, timeout: float, threads: int = 1, what: str = "parsing",
-                    stage: str = "read") -> None:
+                    stage: str = "read", cpu0: float = 0.0) -> None:
     """Until the child's answer is ready; parse_timeout once it has used `timeout` seconds of
     CPU per thread it runs (documents read ahead share the cores with the model, and a loaded
     machine shares them with everything else, so wall time overstates the work), or
-    WALL_FACTOR x timeout of wall time in any case."""
+    WALL_FACTOR x timeout of wall time in any case. `cpu0`: the CPU seconds the child had
+    used before this job (a long-lived child, extractors/ocr_worker.py)."""
     import time
     start = time.monotonic()
     while not recv.poll(min(1.0, timeout)):
         waited = time.monotonic() - start
         if waited >= timeout * WALL_FACTOR or \
-                (waited >= timeout and _child_cpu_seconds(proc.pid) >= timeout * threads):
+                (waited >= timeout and
+                 _child_cpu_seconds(proc.pid) - cpu0 >= timeout * threads):
             raise DocumentError("parse_timeout", f"{what} took longer than {timeout:g}s",
                                 stage=stage)
 

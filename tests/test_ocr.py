@@ -125,6 +125,67 @@ def test_ocr_has_its_own_time_limit(scanned_invoice):
     assert e.value.reason == "parse_timeout" and e.value.stage == "ocr"
 
 
+def test_ocr_process_is_kept_across_documents_and_replaced_after_a_failure(ocr_doc,
+                                                                         scanned_invoice):
+    """One OCR process (engine built once) reads document after document; a document over its
+    time or memory limit is rejected with its reason code, the process is killed, and the next
+    document gets a new process and reads as before."""
+    from extractors import ocr_worker
+    from extractors.ocr import apply_ocr
+    blank = [Page(1, "", [], 612, 792)]
+    first = apply_ocr(str(scanned_invoice[0]), blank, "auto", page_timeout=300)
+    pids = {w.proc.pid for w in ocr_worker._IDLE}
+    assert len(pids) == 1
+    again = apply_ocr(str(scanned_invoice[0]), blank, "auto", page_timeout=300)
+    assert {w.proc.pid for w in ocr_worker._IDLE} == pids           # the same process
+    assert [w.text for w in again[0].words] == [w.text for w in first[0].words]
+    assert first[0].text == ocr_doc.pages[0].text
+    with pytest.raises(DocumentError) as e:
+        apply_ocr(str(scanned_invoice[0]), blank, "auto", page_timeout=0.05)
+    assert e.value.reason == "parse_timeout" and e.value.stage == "ocr"
+    assert not any(w.proc.pid in pids for w in ocr_worker._IDLE)     # killed, not reused
+    with pytest.raises(DocumentError) as e:
+        apply_ocr(str(scanned_invoice[0]), blank, "auto", page_timeout=300, mem_mb=1)
+    assert e.value.reason == "memory_limit" and e.value.stage == "ocr"
+    after = apply_ocr(str(scanned_invoice[0]), blank, "auto", page_timeout=300)
+    assert after[0].text == first[0].text
+    assert {w.proc.pid for w in ocr_worker._IDLE}.isdisjoint(pids)
+    ocr_worker.shutdown()
+    assert not ocr_worker._IDLE
+
+
+def test_ocr_process_ends_when_its_parent_does(scanned_invoice, tmp_path):
+    """A run that dies (SIGKILL) leaves no OCR process behind."""
+    import os
+    import signal
+    import subprocess
+    import time
+    code = ("import sys; from extractors.ocr import apply_ocr; from extractors.read import Page\n"
+            "from extractors import ocr_worker\n"
+            f"apply_ocr({str(scanned_invoice[0])!r}, [Page(1, '', [], 612, 792)], 'auto', "
+            "page_timeout=300)\n"
+            "print(ocr_worker._IDLE[0].proc.pid, flush=True)\n"
+            "import time; time.sleep(600)\n")
+    p = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE,
+                         text=True)
+    try:
+        pid = int(p.stdout.readline())
+        os.kill(pid, 0)                     # alive while the run is
+    finally:
+        p.kill()
+        p.wait()
+    for _ in range(600):                    # it notices within a second or so
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                break                       # ended (not yet reaped by its new parent)
+        except OSError:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        pytest.fail("the OCR process outlived its parent")
+
+
 @pytest.mark.skipif(not DEJAVU.is_file(), reason="DejaVu font absent")
 def test_cid_garbage_text_layer_is_replaced_by_ocr(tmp_path):
     """A TrueType font without a Unicode map extracts as runs of (cid:N): OCR reads the page."""
