@@ -31,7 +31,7 @@ class Invoice(BaseModel):
     invoice_number: str = Field(max_length=40, description='Invoice number, "Invoice No", "Rechnungsnummer", "Facture N°"',
                                 json_schema_extra={"labels": ["invoice", "invoice number", "invoice no", "invoice #", "rechnung", "rechnungsnr", "rechnungsnummer", "facture", "numéro", "number", "nr"]})
     issue_date: dt.date = Field(description='Date the invoice was issued, "Invoice date", "Rechnungsdatum", "Date de facture"',
-                                json_schema_extra={"labels": ["invoice date", "date", "issue date", "rechnungsdatum", "datum", "date de facture", "date facture", "dated", "belegdatum", "rechnung vom", "rechnung von", "facture du", "issued", "date issued"]})
+                                json_schema_extra={"labels": ["invoice date", "date", "issue date", "rechnungsdatum", "datum", "date de facture", "date facture", "dated", "belegdatum", "rechnung vom", "rechnung von", "facture du", "issued", "date issued", "rechnung", "gutschrift", "invoice", "credit note", "facture", "avoir"]})
     delivery_date: Optional[dt.date] = Field(default=None, description='Date the goods or services were delivered, "Delivery date", "Lieferdatum", "Leistungsdatum"',
                                              json_schema_extra={"labels": ["delivery date", "date of delivery", "delivered", "service date", "date of supply", "lieferdatum", "liefer datum", "lieferschein datum", "lieferschein", "leistungsdatum", "leistungszeitraum", "date de livraison", "livraison"]})
     due_date: Optional[dt.date] = Field(default=None, description='Payment due date, "Due date", "Fällig", "Échéance"',

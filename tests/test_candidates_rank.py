@@ -261,3 +261,19 @@ def test_a_broken_word_and_an_address_beside_it_are_no_name_and_no_label():
     beside = Candidate("Rechnung gemäß Bestellung", "Rechnung gemäß Bestellung", 1, 0, 10, (0, 0, 1, 1),
                        line="Kundenstraße 15   Rechnung gemäß Bestellung", label_left="Kundenstraße 15")
     assert field_label_score(beside, specs["buyer_name"]) == 0.0
+
+
+def test_a_date_beside_the_documents_title_is_its_issue_date(tmp_path):
+    """A letter-style invoice prints its date beside its title ("Beitragsrechnung  24. Januar
+    2014", "Credit note  March 3, 2024"); other dates sit in running text or under period labels."""
+    p = tmp_path / "letter.txt"
+    p.write_text("Nordlicht Versicherung a.G.\nHerrn Max Beispiel\n"
+                 "Beitragsrechnung   24. Januar 2014\n"
+                 "zu Ihrer Versicherung wird der Beitrag für den Zeitraum vom 06.12.2013\n"
+                 "bis zum 06.12.2014 fällig.\nGesamtbeitrag   59,50 €\n")
+    top = _top(read_document(p), REGISTRY["invoice"])
+    assert top["issue_date"].value == dt.date(2014, 1, 24)
+    p2 = tmp_path / "credit.txt"
+    p2.write_text("Beispiel Trading Ltd\nCredit note   March 3, 2024\n"
+                  "For the period 01/02/2024 to 02/28/2024\nTotal   -120.00 USD\n")
+    assert _top(read_document(p2), REGISTRY["invoice"])["issue_date"].value == dt.date(2024, 3, 3)
