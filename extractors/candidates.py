@@ -88,6 +88,11 @@ def _char_x(w, i: int) -> float:
     return w.x0 + (w.x1 - w.x0) * i / max(len(w.text), 1)   # OCR words: proportional
 
 
+# a line ending in a word that introduces a value ("... Nr. 4711 vom", "Invoice 12 dated"):
+# the value printed first on the next line is that line's
+WRAPPED_LABEL_END = re.compile(r"\S\s+(?:vom|dated|du|en date du)\s*$", re.I)
+
+
 class PageIndex:
     """Line lookups for one page: line text, label to the left, label above."""
 
@@ -152,9 +157,18 @@ class PageIndex:
         """The text printed just left of a value, if it reads like a label (not a value)."""
         li = self.line_of(start)
         seg = self.page.text[self.line_starts[li]:start].rstrip()
+        if not seg and li > 0 and WRAPPED_LABEL_END.search(self.lines[li - 1]):
+            # "Rechnung Nr. 4711 vom" / "11.03.2018": a label wrapped before its value
+            seg = self.lines[li - 1].rstrip()
         if not seg or seg.endswith("("):   # "Handelsrechnung (380)": an aside, not the value
             return ""
-        label = seg.split(COLUMN_GAP)[-1].strip()[-60:]
+        label = seg.split(COLUMN_GAP)[-1].strip()
+        if len(label) > 60:   # keep the words next to the value, whole; asides explain only
+            label = re.sub(r"\s+", " ", re.sub(r"\([^)]*\)", " ", label)).strip()
+            cut = label[-60:]
+            label = cut if len(label) <= 60 or not label[-61].isalnum() else cut.partition(" ")[2]
+            if not label:
+                return ""
         if looks_like_label(label):
             return label
         # "Invoice No. 181301674 dated" -> "Invoice No. dated": values inside a label run are

@@ -300,8 +300,29 @@ def _whole_names(scored: list) -> list:
     return out
 
 
+@lru_cache(maxsize=256)
+def dates_the_document(labels: tuple[str, ...], description: str = "") -> bool:
+    """A date field that is the document's own date ("issue date", "date issued", "dated")."""
+    words = {t for lab in labels for t in _tokens(lab)}
+    return bool(words & {"issue", "issued", "dated"}) or \
+        bool(re.search(r"\bissu(?:e|ed)\b", description, re.I))
+
+
+def _letter_date(c: Candidate) -> bool:
+    """A date without any label printed last on its line, apart from what is left of it (a
+    column gap) or alone, in the top part of the first page: where letters and many invoices
+    print their own date ("Vertrag Nr: 123   18. April 2014")."""
+    if c.page != 1 or c.rel_top > 0.4 or c.label_left or c.label_above or c.row_label:
+        return False
+    line = c.line.rstrip()
+    return line.endswith(c.text) and (line == c.text or line[:-len(c.text)].endswith("   "))
+
+
 def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> float:
     """Weak, label-free preferences by kind."""
+    if spec.kind == "date":
+        return 0.2 if _letter_date(c) and dates_the_document(tuple(spec.labels), spec.description) \
+            else 0.0
     if spec.kind == "text":
         # names are short, capitalised and not sentences, addresses or contact lines
         words = c.text.split()

@@ -277,3 +277,45 @@ def test_a_date_beside_the_documents_title_is_its_issue_date(tmp_path):
     p2.write_text("Beispiel Trading Ltd\nCredit note   March 3, 2024\n"
                   "For the period 01/02/2024 to 02/28/2024\nTotal   -120.00 USD\n")
     assert _top(read_document(p2), REGISTRY["invoice"])["issue_date"].value == dt.date(2024, 3, 3)
+
+
+def test_a_title_wrapped_before_its_date_or_longer_than_the_label_window_still_labels_it(tmp_path):
+    """"Rechnung des Versicherers Nr. 12.345-1 vom" / "18.04.2018": the label ends one line
+    above its value; a title with an aside in parentheses ("Gutschrift (Selbst ausgestellte
+    Rechnung) (389) Nr. 4711 vom 31.10.2018") is longer than the label window and must not be
+    cut inside a word. Both beat a delivery date labelled on its own."""
+    p = tmp_path / "wrapped.txt"
+    p.write_text("Rechnung des Versicherers Nr. 12.345.678-2018-1 vom\n18.04.2018\n"
+                 "Liefer- und Leistungsdatum   : 21.05.2018\nBeispiel Versicherung a.G.\n"
+                 "Gesamtbetrag   119,00 EUR\n")
+    assert _top(read_document(p), REGISTRY["invoice"])["issue_date"].value == dt.date(2018, 4, 18)
+    p2 = tmp_path / "long.txt"
+    p2.write_text("Gutschrift (Selbst ausgestellte Rechnung) (389) Nr. 47110818 vom 31.10.2018\n"
+                  "Abrechnungszeitraum:   01.10.2018 bis 31.10.2018\nBeispiel Handel Ltd.\n"
+                  "Gesamtbetrag   2.000,00 EUR\n")
+    top = _top(read_document(p2), REGISTRY["invoice"])
+    assert top["issue_date"].value == dt.date(2018, 10, 31)
+    assert top["issue_date"].label_left.startswith("Gutschrift")
+
+
+def test_an_unlabelled_date_set_apart_at_the_top_is_the_documents_own_date(tmp_path):
+    """A letter prints its date last on a line near the top, apart from the reference beside
+    it ("Vertrag Nr: 00.123.456.7   18. April 2014"); the period's dates in running text are
+    not the letter's date. Only a field that dates the document ("issue date") takes it."""
+    p = tmp_path / "letter.txt"
+    p.write_text("Beispiel Versicherungsverein a.G.\nHerrn\nMax Beispiel\nMusterweg 11\n"
+                 "12346 Beispielstadt\n"
+                 "Sachversicherungsvertrag Nr: 00.123.456.7   18. April 2014\n"
+                 "Sehr geehrter Herr Beispiel,\nwir berechnen Ihnen für den Zeitraum\n"
+                 "21.05.2014 bis\n21.05.2015 nachstehenden Beitrag:\n" + "Text.\n" * 20 +
+                 "Rechnungsbetrag   1.163,40 €\n")
+    from extractors.choose import combine
+    specs = field_specs(REGISTRY["invoice"])
+    cands = find_candidates(read_document(p), specs)
+    labels = tuple(lab for s in specs for lab in s.labels)
+    for name, wanted in (("issue_date", True), ("due_date", False)):
+        spec = next(s for s in specs if s.name == name)
+        opts = rank(spec, cands[name], [s for s in specs if s is not spec], 5, labels)
+        # a model with no preference: the label-free prior alone decides against "none"
+        chosen, _ = combine([1.0 / (len(opts) + 1)] * (len(opts) + 1), opts, spec.required)
+        assert (chosen > 0 and opts[chosen - 1].value == dt.date(2014, 4, 18)) == wanted, name
