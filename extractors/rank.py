@@ -177,8 +177,12 @@ def _header_row(line: str) -> bool:
     """A row of three or more short cells with no digits is a table's column headers
     ("Art-Nr   Menge   Einheit   Preis"), not values."""
     cells = [x.strip() for x in line.split("   ") if x.strip()]
-    return len(cells) >= 3 and all(len(x.split()) <= 3 and not re.search(r"\d", x) and
-                                   not x.endswith(":") for x in cells)
+    if len(cells) < 3 or any(re.search(r"\d", x) or x.endswith(":") for x in cells):
+        return False
+    short = sum(1 for x in cells if len(x.split()) <= 3)
+    # a wide table's headers may begin with a long one ("*Line Ch Start Date End Date
+    # Description   Time   Days   Rate   Spots   Amount")
+    return short == len(cells) or (len(cells) >= 5 and short >= 0.8 * len(cells))
 
 
 def field_label_score(c: Candidate, spec: FieldSpec) -> float:

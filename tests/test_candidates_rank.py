@@ -319,3 +319,28 @@ def test_an_unlabelled_date_set_apart_at_the_top_is_the_documents_own_date(tmp_p
         # a model with no preference: the label-free prior alone decides against "none"
         chosen, _ = combine([1.0 / (len(opts) + 1)] * (len(opts) + 1), opts, spec.required)
         assert (chosen > 0 and opts[chosen - 1].value == dt.date(2014, 4, 18)) == wanted, name
+
+
+def test_a_wide_table_header_row_is_headers_even_when_its_first_header_is_long(tmp_path):
+    """"*Line Ch Start Date End Date Description   Time   Days   Rate   Type Spots   Amount": the
+    cells are column headers ("Type Spots" is no advertiser), though the first is 7 words long."""
+    from extractors.rank import _header_row
+    wide = ("*Line Ch Start Date End Date Description   Time   Days   Length Week   Rate   "
+            "Type Spots   Amount")
+    assert _header_row(wide)
+    assert _header_row("Art-Nr   Menge   Einheit   Preis")
+    assert not _header_row("1   Spot   02/13/20   Rate   Type   Amount")        # values
+    from pathlib import Path
+    from schemas import load_schema
+    adbuy = load_schema(str(Path(__file__).parent.parent / "examples" / "adbuy.py")).model
+    p = tmp_path / "order.txt"
+    ref = " " * wide.index("Type Spots") + "Advertiser Ref"   # a header cell right over it
+    p.write_text("Order 4711\nAdvertiser   Beispiel for Congress\n" + ref + "\n" + wide + "\n"
+                 "1   NEWS   02/13/20   02/19/20   M-F   30   $100.00   2   $200.00\n")
+    specs = field_specs(adbuy)
+    spec = next(s for s in specs if s.name == "advertiser")
+    opts = rank(spec, find_candidates(read_document(p), specs)["advertiser"],
+                [s for s in specs if s is not spec], 5, tuple(lab for s in specs for lab in s.labels))
+    assert opts[0].value == "Beispiel for Congress"
+    # far enough behind that the model is not even asked to choose between them
+    assert all(o.score < opts[0].score - 0.5 for o in opts[1:])
