@@ -119,8 +119,11 @@ def layout_words(raw: list[Word]) -> tuple[str, list[Word]]:
     heights = sorted(w.bottom - w.top for w in raw)
     tall = 3 * max(heights[len(heights) // 2], 1.0)
     upright = [w for w in raw if w.bottom - w.top > tall and w.x1 - w.x0 < w.bottom - w.top]
-    if upright:
-        ids = {id(w) for w in upright}
+    # so is a stamp printed across rows ("DUPLICATE" over an address block): set aside until
+    # the rows are formed, then it joins the one row it is level with, or stays on its own
+    stamps = [w for w in raw if w.bottom - w.top > tall and w.x1 - w.x0 >= w.bottom - w.top]
+    if upright or stamps:
+        ids = {id(w) for w in upright + stamps}
         raw = [w for w in raw if id(w) not in ids]
     lines: list[list[Word]] = []
     for w in raw:
@@ -133,6 +136,12 @@ def layout_words(raw: list[Word]) -> tuple[str, list[Word]]:
                 continue
         lines.append([w])
     _nearest_lines(lines)
+    for w in stamps:
+        level = [ln for ln in lines if w.top <= (ln[0].top + ln[0].bottom) / 2 <= w.bottom]
+        if len(level) == 1:
+            level[0].append(w)
+        else:
+            upright.append(w)
     if upright:
         lines = sorted(lines + [[w] for w in upright], key=lambda ln: round(ln[0].top, 1))
     text_parts: list[str] = []

@@ -43,6 +43,23 @@ def test_text_printed_upwards_is_a_line_of_its_own():
         assert text[w.start:w.end] == w.text
 
 
+def test_a_stamp_printed_across_rows_does_not_merge_them():
+    """Geometry of a real invoice: a "DUPLICATE" stamp, four times the text's height, printed
+    over an address block: the two rows under it stay two lines (they had been interleaved
+    into "Teresa 3201 Macon Tomlinson Rd ..."); a big word level with one row joins that row."""
+    words = [Word("DUPLICATE", 303.7, 26.1, 512.5, 62.2),
+             Word("Advertiser", 357.7, 44.6, 394.0, 52.7), Word("Beispiel", 429.6, 44.6, 454.7, 52.7),
+             Word("for", 456.8, 44.6, 470.0, 52.7), Word("Senate", 472.0, 44.6, 497.5, 52.7),
+             Word("3201", 430.4, 56.6, 448.2, 64.7), Word("Macon", 450.5, 56.6, 474.5, 64.7),
+             Word("Rd", 476.8, 56.6, 487.0, 64.7),
+             Word("Total", 40, 100.0, 70, 108.0), Word("$99.00", 200, 80.0, 300, 112.0)]
+    text, out = layout_words(words)
+    assert text.splitlines() == ["DUPLICATE", "Advertiser   Beispiel for Senate", "3201 Macon Rd",
+                                 "Total   $99.00"]
+    for w in out:
+        assert text[w.start:w.end] == w.text
+
+
 def test_txt_document_has_word_spans(tmp_path):
     p = tmp_path / "a.txt"
     p.write_text("Invoice No: 42\nTotal: 9.99\n")
