@@ -162,7 +162,10 @@ class PageIndex:
             seg = self.lines[li - 1].rstrip()
         if not seg or seg.endswith("("):   # "Handelsrechnung (380)": an aside, not the value
             return ""
-        label = seg.split(COLUMN_GAP)[-1].strip()
+        cells = [x.strip() for x in seg.split(COLUMN_GAP) if x.strip()]
+        label = cells[-1] if cells else ""
+        if label in (":", "=") and len(cells) > 1:   # "Beleg-Nr   : R876": the colons in a column
+            label = cells[-2] + label
         if len(label) > 60:   # keep the words next to the value, whole; asides explain only
             label = re.sub(r"\s+", " ", re.sub(r"\([^)]*\)", " ", label)).strip()
             cut = label[-60:]

@@ -98,6 +98,19 @@ def _modifier_only(label_text: str, labels: tuple[str, ...]) -> float:
 
 # labels that say "a number" without saying whose
 GENERIC_NUMBER = frozenset("nr no number nummer num numéro numero n°".split())
+# and "a date" without saying of what ("Bestell-Datum", "Order Date": the order's)
+GENERIC_WORDS = GENERIC_NUMBER | frozenset("date datum".split())
+
+
+@lru_cache(maxsize=20000)
+def _foreign_modifier(printed: str, label: str, words: frozenset) -> bool:
+    """A compound ending in a generic label word whose first part is none of the field's label
+    words ("bestelldatum" for "datum"; not "rechnungsdatum" when "rechnung" is a label word)."""
+    if not printed.endswith(label):
+        return False
+    head = printed[:-len(label)]
+    return bool(head) and not any(_tok_eq(h, w) for h in {head, head.rstrip("s")} if h
+                                  for w in words)
 
 
 @lru_cache(maxsize=256)
@@ -137,9 +150,12 @@ def _label_match(label_text: str, labels: tuple[str, ...]) -> float:
             s = (0.5 + 0.1 * min(len(lt), 3) + 0.25 * coverage + (0.1 if not trail else 0.0)) * phrase
             if trail >= 2:   # "Gesamtbetrag der Zuschläge", "Total of discounts": qualified
                 s *= 0.75
-            if len(lt) == 1 and lt[0] in GENERIC_NUMBER and at > 0 and \
+            if len(lt) == 1 and lt[0] in GENERIC_WORDS and at > 0 and \
                     toks[at - 1] not in words and not any(ch.isdigit() for ch in toks[at - 1]):
                 s *= 0.7     # "Kunden-Nr", "HRB Nr.": another thing's number, not this one's
+            elif len(lt) == 1 and lt[0] in GENERIC_WORDS and toks[at] != lt[0] and \
+                    _foreign_modifier(toks[at], lt[0], words):
+                s *= 0.7     # "Bestelldatum", "Kundennummer": the same, written as one word
         else:
             hits = [max(_tok_eq(t, w) for t in toks) for w in lt]
             if all(hits):

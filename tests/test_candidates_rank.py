@@ -344,3 +344,26 @@ def test_a_wide_table_header_row_is_headers_even_when_its_first_header_is_long(t
     assert opts[0].value == "Beispiel for Congress"
     # far enough behind that the model is not even asked to choose between them
     assert all(o.score < opts[0].score - 0.5 for o in opts[1:])
+
+
+def test_a_colon_printed_in_its_own_column_still_ends_the_label(tmp_path):
+    """"Beleg-Nr   : R876" / "Auftrag-Nr-Lief   : A456": forms that align their colons in a
+    column print the label, a gap, then ": value"; the label is the cell before the colon."""
+    from extractors.candidates import PageIndex
+    p = tmp_path / "form.txt"
+    p.write_text("Beleg-Nr   : R87654321012345\nRechnungsempfänger   Auftrag-Nr-Lief   : A456123\n")
+    page = read_document(p).pages[0]
+    idx = PageIndex(page)
+    assert idx.left_label(page.text.index("R876")) == "Beleg-Nr:"
+    assert idx.left_label(page.text.index("A456")) == "Auftrag-Nr-Lief:"
+
+
+def test_a_generic_label_word_as_the_end_of_another_things_compound_is_weaker():
+    """"Bestelldatum" / "Bestell-Datum" (the order's date) match issue_date's generic "datum"
+    less than the invoice's own "Rechnungsdatum" or a bare "Datum"."""
+    from extractors.rank import label_match
+    labels = ("invoice date", "date", "rechnungsdatum", "datum", "rechnung")
+    order = label_match("Bestell-Datum:", labels)
+    assert order < 0.6 < label_match("Datum:", labels)
+    assert label_match("Bestelldatum", labels) == order
+    assert label_match("Rechnungsdatum", labels) > 0.9
