@@ -76,8 +76,14 @@ def _bbox(words, start: int | None = None, end: int | None = None
     x1 = max(w.x1 for w in words)
     if start is not None:
         first, last = min(words, key=lambda w: w.start), max(words, key=lambda w: w.end)
-        x0 = _char_x(first, start - first.start) if start > first.start else first.x0
-        x1 = _char_x(last, end - last.start) if end < last.end else last.x1
+        a = _char_x(first, start - first.start) if start > first.start else first.x0
+        b = _char_x(last, end - last.start) if end < last.end else last.x1
+        if first is last:
+            x0, x1 = min(a, b), max(a, b)
+        else:   # over lines, or a page read upside down: the first word need not be leftmost
+            xs = [a, first.x1, last.x0, b] + [x for w in words if w is not first and w is not last
+                                               for x in (w.x0, w.x1)]
+            x0, x1 = min(xs), max(xs)
     return (x0, min(w.top for w in words), x1, max(w.bottom for w in words))
 
 

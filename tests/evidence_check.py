@@ -31,3 +31,33 @@ def mismatches(pdf_path, evidence: dict) -> list[str]:
             if not want or got != want:
                 bad.append(f"{field}: evidence {e['text']!r} but the box holds {got!r}")
     return bad
+
+
+
+def ocr_in_box(pdf_path, page_no: int, bbox, margin: float = 3.0, pad: float = 0.0,
+               turns: int = 0) -> str:
+    """The text the OCR engine reads in an evidence box of a scanned page (rendered the way OCR
+    renders it; the box cut out with `margin` points around it, widened by `pad` points left
+    and right, on a white border, turned `turns` quarter turns: a page printed upside down),
+    whitespace-free."""
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    from extractors.ocr import _render_scale
+    from extractors.ocr_page import ocr_image
+    x0, top, x1, bottom = bbox
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        page = pdf[page_no - 1]
+        scale = _render_scale(page)
+        img = np.asarray(page.render(scale=scale).to_pil().convert("RGB"))[:, :, ::-1]
+    finally:
+        pdf.close()
+    h, w = img.shape[:2]
+    a, b = max(int((top - margin) * scale), 0), min(int((bottom + margin) * scale), h)
+    c, d = max(int((x0 - margin - pad) * scale), 0), min(int((x1 + margin + pad) * scale), w)
+    crop = np.full((b - a + 40, d - c + 40, 3), 255, dtype=np.uint8)
+    crop[20:20 + b - a, 20:20 + d - c] = img[a:b, c:d]
+    crop = np.ascontiguousarray(np.rot90(crop, turns))
+    text, _ = ocr_image(crop, crop.shape[1], crop.shape[0])
+    return re.sub(r"\s+", "", text)

@@ -367,3 +367,17 @@ def test_a_generic_label_word_as_the_end_of_another_things_compound_is_weaker():
     assert order < 0.6 < label_match("Datum:", labels)
     assert label_match("Bestelldatum", labels) == order
     assert label_match("Rechnungsdatum", labels) > 0.9
+
+
+def test_a_span_whose_first_word_is_not_leftmost_still_gets_a_valid_box():
+    """A value over two lines, or on a page OCR read upside down (its first word printed right
+    of its last): the evidence box spans all its words and never has x0 > x1."""
+    from extractors.candidates import _bbox
+    from extractors.read import Word
+    first, last = Word("Friends", 1000, 10, 1060, 20), Word("Yang", 900, 10, 950, 20)
+    first.start, first.end, last.start, last.end = 0, 7, 8, 12
+    assert _bbox([first, last], 0, 12) == (900, 10, 1060, 20)
+    a, b = Word("Nordlicht", 100, 10, 160, 20), Word("a.G.", 50, 22, 80, 32)
+    a.start, a.end, b.start, b.end = 0, 9, 10, 14
+    x0, top, x1, bottom = _bbox([a, b], 2, 14)   # from inside the first word
+    assert x0 == 50 and x1 == 160 and (top, bottom) == (10, 32)
