@@ -34,6 +34,9 @@ MAX_SIDE_PX = 4000          # never render a page larger than this (memory)
 NATIVE = True               # a scan is rendered at its image's own resolution (no resampling)
 MIN_SIDE_PX = 2000          # ... but with its long side at least this long
 DET_SIDE = 1280             # text lines are found on the page scaled to this side (speed)
+REC_BATCH = 6               # line crops recognized per model call
+REC_WIDTH = 320             # a batch of crops is padded to at least this width (48 px high)
+ENGINE_THREADS = 0          # onnxruntime threads per model call (0: its default, one a core)
 REOCR_SCAN_LAYERS = True    # auto: a scan's invisible OCR layer is read again (measured better)
 FEW_WORDS = 12               # a page with fewer words is checked for a page-sized image
 IMAGE_COVER = 0.5            # ... and OCR'd when images cover this share of it
@@ -138,6 +141,8 @@ def engine():
             "Det.limit_type": "max", "Det.limit_side_len": DET_SIDE,
             # recognition reads crops of the page as rendered (the default shrinks it to 2000)
             "Global.max_side_len": MAX_SIDE_PX,
+            "Rec.rec_batch_num": REC_BATCH, "Rec.rec_img_shape": [3, 48, REC_WIDTH],
+            "EngineConfig.onnxruntime.intra_op_num_threads": ENGINE_THREADS or -1,
         })
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)
         with _threads_do_not_spin():      # the models, loaded now (the engine waits for use)
