@@ -1,7 +1,7 @@
 """Scanned vs born-digital field accuracy on one labelled folder (labels only, no model).
 
     python bench/scans_adbuy.py DIR --schema S --gold LABELS [--cache DIR] [--ocr auto]
-                                [--scans-only] [--docs]
+                                [--scans-only] [--docs] [--set NAME=VALUE ...]
 
 A document counts as a scan when a page-sized image covers its first page (with or without
 another engine's invisible OCR layer under it); every other document is born-digital. Each is
@@ -11,6 +11,8 @@ side with the gap, then one line per scan: fields right, and gold vs. extracted 
 
 --cache DIR keeps each read Document (pickled, keyed by file hash, OCR mode and the source of
 the read/OCR modules), so ranking can be re-measured without OCR'ing the scans again.
+--set overrides an extractors/ocr.py constant (DET_SIDE=960, REC_WIDTH=48, ...) for this run
+(part of the cache key), to measure an OCR setting's accuracy before changing it.
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ from extractors.pipeline import Extractor  # noqa: E402
 from extractors.read import file_sha256, read_document  # noqa: E402
 from schemas import load_schema  # noqa: E402
 
-READ_SOURCES = ("read.py", "ocr.py", "ocr_text.py", "visible.py")
+READ_SOURCES = ("read.py", "ocr.py", "ocr_page.py", "ocr_text.py", "ocr_worker.py", "visible.py")
 
 
 class LabelsOnly:
@@ -56,12 +58,13 @@ def is_scan(path: Path) -> bool:
         pdf.close()
 
 
-def read(path: Path, mode: str, cache: Path | None):
+def read(path: Path, mode: str, cache: Path | None, sets: tuple = ()):
     """(Document or None, reason, seconds to read)."""
     key = None
     if cache:
         src = b"".join((ROOT / "extractors" / n).read_bytes()
                        for n in READ_SOURCES if (ROOT / "extractors" / n).exists())
+        src += repr(sorted(sets)).encode()
         key = cache / f"{file_sha256(path)[:24]}-{mode}-{hashlib.sha256(src).hexdigest()[:12]}.pkl"
         if key.exists():
             return (*pickle.loads(key.read_bytes()), 0.0)
@@ -86,7 +89,13 @@ def main() -> int:
     ap.add_argument("--ocr", default="auto", choices=("auto", "always", "never"))
     ap.add_argument("--scans-only", action="store_true", help="skip the born-digital documents")
     ap.add_argument("--docs", action="store_true", help="one line per born-digital doc too")
+    ap.add_argument("--set", action="append", default=[], help="NAME=VALUE, an ocr.py constant")
     a = ap.parse_args()
+    from extractors import ocr
+    for s in a.set:
+        name, value = s.split("=", 1)
+        old = getattr(ocr, name)
+        setattr(ocr, name, value == "True" if isinstance(old, bool) else type(old)(value))
     schema = load_schema(a.schema)
     ex = Extractor(schema.model, LabelsOnly())
     specs = {s.name: s for s in ex.specs}
@@ -102,7 +111,7 @@ def main() -> int:
         kind = "scan" if is_scan(path) else "born-digital"
         if kind == "born-digital" and a.scans_only:
             continue
-        doc, reason, secs = read(path, a.ocr, a.cache)
+        doc, reason, secs = read(path, a.ocr, a.cache, tuple(a.set))
         vals = {}
         if doc is not None:
             ocr_secs += secs if kind == "scan" else 0.0

@@ -34,6 +34,14 @@ MAX_SIDE_PX = 4000          # never render a page larger than this (memory)
 NATIVE = True               # a scan is rendered at its image's own resolution (no resampling)
 MIN_SIDE_PX = 2000          # ... but with its long side at least this long
 DET_SIDE = 1280             # text lines are found on the page scaled to this side (speed)
+REC_BATCH = 6               # line crops recognized per model call (the wheel's default)
+# a batch of line crops (48 px high) is padded to its widest crop but at least this wide; the
+# wheel's 320 made every short field ("Date:", "$40.00") cost a 320-px line. Measured with 48:
+# the same extracted fields on the labelled scans, about a third less recognition CPU
+REC_WIDTH = 48
+# onnxruntime threads per model call (0: its default, one per core). One: the same words, less
+# CPU per page (threads wait on each other on a loaded machine, and the model runs beside it)
+ENGINE_THREADS = 1
 REOCR_SCAN_LAYERS = True    # auto: a scan's invisible OCR layer is read again (measured better)
 FEW_WORDS = 12               # a page with fewer words is checked for a page-sized image
 IMAGE_COVER = 0.5            # ... and OCR'd when images cover this share of it
@@ -138,6 +146,8 @@ def engine():
             "Det.limit_type": "max", "Det.limit_side_len": DET_SIDE,
             # recognition reads crops of the page as rendered (the default shrinks it to 2000)
             "Global.max_side_len": MAX_SIDE_PX,
+            "Rec.rec_batch_num": REC_BATCH, "Rec.rec_img_shape": [3, 48, REC_WIDTH],
+            "EngineConfig.onnxruntime.intra_op_num_threads": ENGINE_THREADS or -1,
         })
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)
         with _threads_do_not_spin():      # the models, loaded now (the engine waits for use)
@@ -259,7 +269,7 @@ def _ocr_pages(path: str, password: str | None, sure: list[int], maybe: list[int
 # ---------------------------------------------------------------------------------------------
 # the OCR engine's threads (onnxruntime uses the cores): its CPU time grows that much faster
 # than a single-threaded parser's, so its CPU budget is the time limit times this
-OCR_THREADS = min(os.cpu_count() or 1, 4)
+OCR_THREADS = ENGINE_THREADS or min(os.cpu_count() or 1, 4)
 
 
 def _run_isolated(args, timeout: float, mem_mb: int):

@@ -419,3 +419,41 @@ def test_day_first_guess_ignores_codes_that_only_look_like_dates():
     assert guess_dayfirst(doc) is False
     doc = Document("x.pdf", "0", [Page(1, "Flight: 25/06/20 - 5/7/20\n", [])])
     assert guess_dayfirst(doc) is True
+
+
+def test_recognition_pads_short_line_crops_only_to_their_own_width():
+    """A batch of line crops is padded to its widest crop (at least REC_WIDTH), not to the
+    wheel's 320 px, so a short field costs what its width costs; its text is still read. The
+    engine's model calls use ENGINE_THREADS threads. Fails if a rapidocr upgrade ignores the
+    settings (they are passed by config key)."""
+    import cv2
+    import numpy as np
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    from extractors import ocr
+    rec = ocr.engine()._load_rec_model()
+    crop = np.full((48, 150, 3), 255, np.uint8)
+    cv2.putText(crop, "No 47", (6, 36), cv2.FONT_HERSHEY_SIMPLEX, 1.1, (0, 0, 0), 2)
+    widths = []
+
+    class Spy:
+        def __init__(self, real):
+            self.real = real
+
+        def __call__(self, batch):
+            widths.append(batch.shape[-1])
+            return self.real(batch)
+
+        def __getattr__(self, name):
+            return getattr(self.real, name)
+
+    real = rec.session
+    rec.session = Spy(real)
+    try:
+        out = rec(TextRecInput(img=[crop]))
+    finally:
+        rec.session = real
+    assert widths and widths[0] == max(ocr.REC_WIDTH, 150) < 320
+    assert "47" in out.txts[0]
+    if ocr.ENGINE_THREADS:
+        assert real.session.get_session_options().intra_op_num_threads == ocr.ENGINE_THREADS
