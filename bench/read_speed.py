@@ -1,6 +1,7 @@
 """PDF-to-text speed, this checkout's read stage against an earlier commit's, side by side.
 
     python bench/read_speed.py DIR [DIR ...] --base REV [--limit N] [--rounds R] [--isolate]
+    python bench/read_speed.py DIR [DIR ...] --base REV --parallel 2 [--limit N] [--rounds R]
     python bench/read_speed.py DIR [DIR ...] --base REV --ocr auto [--limit N] [--rounds R]
     python bench/read_speed.py DIR [DIR ...] --dump FILE [--base REV]
 
@@ -15,7 +16,9 @@ Each pass reads one warm-up file first (imports and set-up, paid once a run), th
 Default: `_read_pdf_pages` in the pass's process (the parsing itself). `--isolate`: as
 `read_document` parses a PDF, in a forked, time- and memory-limited child per file (what a
 run pays per file; the OCR of pages without a usable text layer, a separate stage, is not
-included). `--ocr auto`: as a run reads (`read_document`: the parse child, then OCR where
+included). `--parallel N`: as `--isolate`, with N files read at once (N threads, each waiting
+on its own file's child, as the pipeline reads ahead): wall pages/s with N cores busy.
+`--ocr auto`: as a run reads (`read_document`: the parse child, then OCR where
 needed), and the CPU seconds per OCR'd page (OCR's calls and processes, engine set-up included).
 
 `--dump FILE` writes every file's pages (text, size, hidden count, words with boxes, spans and
@@ -74,7 +77,8 @@ def _cpu() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-def timed_pass(read, files: list[Path], isolate: bool, ocr: str = "never") -> dict:
+def timed_pass(read, files: list[Path], isolate: bool, ocr: str = "never",
+               parallel: int = 1) -> dict:
     """Seconds, pages and CPU seconds of a pass; with OCR also the pages OCR'd and the CPU
     seconds spent in OCR (`apply_ocr` calls, their children, and a long-lived OCR process,
     ended at the pass's end so that its CPU time is counted)."""
@@ -95,11 +99,22 @@ def timed_pass(read, files: list[Path], isolate: bool, ocr: str = "never") -> di
     import hashlib
     digest = hashlib.sha256()       # of every page's text and words: same output or not
     pages, t, c = 0, time.perf_counter(), _cpu()
-    for f in files:
+
+    def one(f):
         try:
-            got = read_pages(read, f, isolate, ocr)
+            return read_pages(read, f, isolate, ocr)
         except Exception as exc:  # noqa: BLE001 - a rejected file counts its time, no pages
-            digest.update(repr(getattr(exc, "reason", type(exc).__name__)).encode())
+            return exc
+    if parallel > 1:        # N files at once, each in its own child; results in file order
+        from concurrent.futures import ThreadPoolExecutor
+        read._preload()     # before the threads fork children (as the pipeline does)
+        with ThreadPoolExecutor(parallel) as pool:
+            results = list(pool.map(one, files))
+    else:
+        results = map(one, files)
+    for got in results:
+        if isinstance(got, Exception):
+            digest.update(repr(getattr(got, "reason", type(got).__name__)).encode())
             continue
         pages += len(got)
         for p in got:
@@ -139,9 +154,9 @@ def dump(read, files: list[Path], out: Path) -> None:
 
 
 def worker(argv: list[str]) -> None:
-    """One timed pass in this fresh process: --worker PKG_DIR|- ISOLATE OCR FILE..."""
-    base_dir, isolate, ocr = argv[0], argv[1] == "1", argv[2]
-    files = [Path(f) for f in argv[3:]]
+    """One timed pass in this fresh process: --worker PKG_DIR|- ISOLATE OCR PARALLEL FILE..."""
+    base_dir, isolate, ocr, parallel = argv[0], argv[1] == "1", argv[2], int(argv[3])
+    files = [Path(f) for f in argv[4:]]
     if base_dir != "-":
         sys.path.insert(0, base_dir)
         read = importlib.import_module("extractors_base.read")
@@ -149,14 +164,15 @@ def worker(argv: list[str]) -> None:
         read = importlib.import_module("extractors.read")
     # imports, pdfium's set-up: once a run (not the OCR engine: a run builds it too)
     timed_pass(read, files[:1], isolate)
-    print(json.dumps(timed_pass(read, files, isolate, ocr)))
+    print(json.dumps(timed_pass(read, files, isolate, ocr, parallel)))
 
 
-def one_pass(base_dir: str | None, files: list[Path], isolate: bool, ocr: str) -> dict:
+def one_pass(base_dir: str | None, files: list[Path], isolate: bool, ocr: str,
+             parallel: int = 1) -> dict:
     """A pass over the files in a new Python process: neither engine inherits what the other
     imported or cached, and each starts as a run does."""
     out = subprocess.run([sys.executable, __file__, "--worker", base_dir or "-",
-                          "1" if isolate else "0", ocr, *map(str, files)],
+                          "1" if isolate else "0", ocr, str(parallel), *map(str, files)],
                          capture_output=True, text=True, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -174,9 +190,14 @@ def main() -> None:
     ap.add_argument("--ocr", default="never", choices=("never", "auto", "always"),
                     help="read as a run does (read_document: parse child, then OCR in this "
                          "mode) and report OCR CPU seconds per OCR'd page (default never)")
+    ap.add_argument("--parallel", type=int, default=1, metavar="N",
+                    help="read N files at once, each in its own limited child (implies "
+                         "--isolate; default 1)")
     ap.add_argument("--dump", type=Path, help="write the pages as JSON lines instead of timing")
     args = ap.parse_args()
     files = pdfs(args.dirs, args.limit)
+    if args.parallel > 1:
+        args.isolate = True
     with tempfile.TemporaryDirectory() as tmp:
         if args.dump:
             read = load_base(args.base, tmp) if args.base else \
@@ -195,7 +216,7 @@ def main() -> None:
         for r in range(args.rounds):
             order = list(engines) if r % 2 == 0 else list(reversed(engines))
             for name in order:
-                res = one_pass(engines[name], files, args.isolate, args.ocr)
+                res = one_pass(engines[name], files, args.isolate, args.ocr, args.parallel)
                 s, pages, cpu = res["seconds"], res["pages"], res["cpu"]
                 times[name].append(s)
                 cpus[name].append(cpu)
@@ -210,6 +231,7 @@ def main() -> None:
                       f"   output {res['digest']}", flush=True)
         print(f"\n{len(files)} files, {pages} pages, "
               f"{'read_document, OCR ' + args.ocr if args.ocr != 'never' else 'isolated child per file' if args.isolate else '_read_pdf_pages in-process'}, "
+              f"{args.parallel} reader(s) at once, "
               f"1-min load {load0:.2f} at start, {os.getloadavg()[0]:.2f} at end")
         med = {k: statistics.median(v) for k, v in times.items()}
         cmed = {k: statistics.median(v) for k, v in cpus.items()}

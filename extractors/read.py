@@ -224,14 +224,20 @@ def _pdfplumber_page(p, number: int) -> Page:
 def _pdfium_page(pdf_page, p, number: int) -> Page:
     """The text layer read by pdfium (extractors/textlayer.py), through the same hidden-text
     filter, word grouping and line layout as a pdfplumber page."""
-    from .textlayer import char_dicts, page_items
+    from .textlayer import IDENTITY, char_dicts, page_ctm, page_items
     from .visible import visible_glyphs
     w, h = float(p.width), float(p.height)     # pdfplumber's page geometry (inherited boxes)
-    mb, cb = p.page_obj.mediabox, p.page_obj.cropbox
-    box = (max(cb[0], mb[0]), max(cb[1], mb[1]), min(cb[2], mb[2]), min(cb[3], mb[3]))
+    ctm = page_ctm(p)
+    if ctm == IDENTITY:
+        mb, cb = p.page_obj.mediabox, p.page_obj.cropbox
+        box = (max(cb[0], mb[0]), max(cb[1], mb[1]), min(cb[2], mb[2]), min(cb[3], mb[3]))
+    else:   # a turned page: the crop box as visible_page takes it, in pdfminer's coordinates
+        x0, top, x1, bottom = p.cropbox
+        mx0, mtop, mx1, mbottom = p.mediabox
+        box = (max(x0, mx0), h - min(bottom, mbottom), min(x1, mx1), h - max(top, mtop))
     text_page = pdf_page.get_textpage()
     try:
-        items = page_items(pdf_page, text_page)
+        items = page_items(pdf_page, text_page, ctm)
     finally:
         text_page.close()
     shown, hidden = visible_glyphs(items, box, max(w * h, 0.0))

@@ -6,8 +6,8 @@ engine, and gives what the hidden-text filter (extractors/visible.py) needs: eac
 text render mode, fill and stroke colour, font size and matrix; each path's fill mode, colour
 and outline; each image's box. Boxes are built like pdfminer's (advance width across; from the
 font's descent, one font size high), so words, lines and evidence boxes come out as pdfplumber
-would give them. The read stage uses this for every page it can (`fast_page_ok`) and pdfplumber
-for the rest (rotated pages, a media box not at the origin, fonts without a Unicode map).
+would give them; a page turned by /Rotate is mapped as pdfminer maps it (`page_ctm`). The read stage uses this for every page it can (`fast_page_ok`) and
+pdfplumber for the rest (a media box not at the origin, fonts without a Unicode map).
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 TEXT, PATH, IMAGE, FORM = 1, 2, 3, 5
 _GENERATED = frozenset((0x20, 0x0D, 0x0A))
+IDENTITY = (1, 0, 0, 1, 0, 0)
 
 
 class NoUnicode(Exception):
@@ -185,12 +186,13 @@ def _image_box(api: _Api, obj: int, ctm):
     return (min(xs), min(ys), max(xs), max(ys))
 
 
-def page_items(pdf_page, text_page) -> list:
+def page_items(pdf_page, text_page, ctm=IDENTITY) -> list:
     """The page in painting order: Glyph objects, ("fill", bbox, rgb, fill_ratio) for filled
     paths, ("image", bbox) for images. Spaces pdfium generated are left out (it reports some
     of a PDF's own space characters that way too, so a few words a PDF separates only by a
     space narrower than 2 pt run together; measured: adding them all changed field accuracy).
-    Coordinates are PDF points, bottom-left origin (as pdfminer's)."""
+    Coordinates are pdfminer's: PDF points, bottom-left origin, through `ctm` (page_ctm: a page
+    turned by /Rotate); each glyph's matrix is composed with it, so `upright` is pdfminer's."""
     api = _api()
     tp = _addr(text_page.raw)
     is_generated, map_error, text_object, get_unicode = api.IsGenerated, \
@@ -216,6 +218,8 @@ def page_items(pdf_page, text_page) -> list:
     box, box_at, mat, mat_at = api.rect, api.rect_at, api.matrix, api.matrix_at
     size, size_at = api.f[0], api.f_at[0]
     hypot = math.hypot
+    turned = ctm != IDENTITY
+    up = upright_turned = None
 
     gstates: dict = {}      # one GState per colour pair: the filter reads it once per run
 
@@ -240,9 +244,28 @@ def page_items(pdf_page, text_page) -> list:
                 matrix = (a, b, c, d, mat.e, mat.f)
                 em = fs * hypot(c, d)
                 upright = 0 < a * d and b * c <= 0      # pdfminer's definition
+                if turned:
+                    up = _up(c, d)
+                    matrix = _mul(matrix, ctm)
+                    a, b, c, d = matrix[:4]
+                    upright_turned = 0 < a * d and b * c <= 0
             get_box(tp, i, box_at)
             bottom, top = box.bottom, box.top
             y0, y1 = (bottom, top) if bottom <= top else (top, bottom)
+            if turned:      # the glyph's height in its own frame, then the page's turn
+                left, right = box.left, box.right
+                x0, x1 = (left, right) if left <= right else (right, left)
+                if up == 1:
+                    y1 = y0 + em
+                elif up == -1:
+                    y0 = y1 - em
+                elif up == 2:
+                    x1 = x0 + em
+                elif up == -2:
+                    x0 = x1 - em
+                append(Glyph(chr(u), *_rect(ctm, x0, y0, x1, y1), mode, em, gs,
+                             upright_turned, matrix, i))
+                continue
             if upright:     # pdfminer: from the descent up one font size
                 y1 = y0 + em
             append(Glyph(chr(u), box.left, y0, box.right, y1, mode, em, gs, upright, matrix, i))
@@ -271,7 +294,7 @@ def page_items(pdf_page, text_page) -> list:
                      _mul(_obj_matrix(api, obj), ctm), depth + 1)
 
     page = _addr(pdf_page.raw)
-    walk(api.FPDFPage_CountObjects(page), api.FPDFPage_GetObject, page, (1, 0, 0, 1, 0, 0), 0)
+    walk(api.FPDFPage_CountObjects(page), api.FPDFPage_GetObject, page, ctm, 0)
     for k in by_obj:          # characters whose object the walk did not reach: keep them
         if k not in placed:
             placed.add(k)
@@ -279,11 +302,45 @@ def page_items(pdf_page, text_page) -> list:
     return items
 
 
+def page_ctm(plumber_page) -> tuple | None:
+    """The matrix from the page's PDF coordinates to pdfminer's (its PDFPageInterpreter: the
+    page's /Rotate turns the media box so that its lower-left corner is the origin), or None
+    when pdfplumber's coordinates are not that matrix and a flip alone (a media box not at the
+    origin, which pdfplumber shifts back): then the read stage uses pdfplumber for the page."""
+    po = plumber_page.page_obj
+    x0, y0, x1, y1 = po.mediabox
+    if abs(x0) >= 1e-6 or abs(y0) >= 1e-6:
+        return None
+    rotate = po.rotate
+    if rotate == 90:
+        return (0, -1, 1, 0, -y0, x1)
+    if rotate == 180:
+        return (-1, 0, 0, -1, x1, y1)
+    if rotate == 270:
+        return (0, 1, -1, 0, y1, -x0)
+    return IDENTITY
+
+
 def fast_page_ok(plumber_page) -> bool:
-    """Pages whose pdfium coordinates map onto pdfplumber's by a flip alone: no /Rotate and a
-    media box at the origin (else the read stage uses pdfplumber for the page)."""
-    mb = plumber_page.page_obj.mediabox
-    return not (plumber_page.rotation or 0) % 360 and abs(mb[0]) < 1e-6 and abs(mb[1]) < 1e-6
+    """Pages pdfium reads in pdfplumber's coordinates (see page_ctm)."""
+    return page_ctm(plumber_page) is not None
+
+
+def _up(c, d) -> int:
+    """Where a glyph's up (text space (0, 1) -> (c, d)) points on the page: 1 +y, -1 -y,
+    2 +x, -2 -x, 0 slanted."""
+    if abs(c) < 1e-9:
+        return 1 if d > 0 else -1
+    if abs(d) < 1e-9:
+        return 2 if c > 0 else -2
+    return 0
+
+
+def _rect(m, x0, y0, x1, y1) -> tuple:
+    """Box (x0, y0, x1, y1) through an affine matrix: the box around its corners."""
+    pts = [_apply(m, x, y) for x in (x0, x1) for y in (y0, y1)]
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    return (min(xs), min(ys), max(xs), max(ys))
 
 
 def char_dicts(glyphs: list, page_height: float) -> list[dict]:
