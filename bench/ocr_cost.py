@@ -8,7 +8,8 @@ orientation check and our own post-processing, per page and in total.
 --count lists the pages `--ocr auto` sends to OCR (pages without a usable text layer, and scans
 under another engine's OCR layer) without OCR'ing them. Otherwise the first --pages such pages
 are rendered and read in this process as the OCR process reads them (`ocr._ocr_pages` steps),
-timing each stage in CPU seconds of this process (all engine threads). --set overrides
+timing each stage in CPU seconds of this process (all engine threads), with the process's peak
+RSS and the pages that raised it. --set overrides
 extractors/ocr.py constants (DET_SIDE=960, REC_BATCH=12, ...) before the engine is built.
 --alt runs each comma-separated set of overrides as a variant, alternating with the baseline
 (--set) in new processes, R rounds, and prints the medians side by side with a digest of the
@@ -98,6 +99,8 @@ def profile(targets) -> dict:
     ocr.engine()(np.full((64, 256, 3), 255, np.uint8))     # warm-up outside the counts
     spent.clear()
     digest, words_out = hashlib.sha256(), {}
+    rss0 = _peak_rss_mb()
+    peak, grew = [rss0], []
     total = time.process_time()
     for f, n, sizes in targets:
         pdf = pdfium.PdfDocument(str(f))
@@ -121,10 +124,21 @@ def profile(targets) -> dict:
         counts["words"] += len(words)
         digest.update(repr((text, [(w.text, round(w.x0), round(w.top)) for w in words])).encode())
         words_out[f"{f.name}:{n}"] = [w.text for w in words]
+        rss = _peak_rss_mb()
+        if rss > peak[0] + 50:      # the pages that raise the process's peak memory
+            grew.append((f"{f.name}:{n}", img.shape[1], img.shape[0], round(rss)))
+        peak[0] = max(peak[0], rss)
     spent["all"] = time.process_time() - total
     del t0
     return {"pages": len(targets), "cpu": dict(spent), "counts": dict(counts),
-            "digest": digest.hexdigest()[:12], "words": words_out}
+            "digest": digest.hexdigest()[:12], "words": words_out,
+            "peak_rss_mb": round(_peak_rss_mb()), "peak_rss_before_mb": round(rss0),
+            "grew": grew}
+
+
+def _peak_rss_mb() -> float:
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def agreement(a: dict, b: dict) -> float:
@@ -186,7 +200,7 @@ def main() -> int:
             res = json.loads(out.strip().splitlines()[-1])
             runs[k].append(res)
             print(f"round {r + 1} {k:<40} {res['cpu']['all'] / res['pages']:6.2f} CPU s/page"
-                  f"  output {res['digest']}", flush=True)
+                  f"  peak RSS {res['peak_rss_mb']} MB  output {res['digest']}", flush=True)
     base = runs["base"][0]
     print(f"\n{len(targets)} OCR'd pages, medians of {a.rounds} rounds, CPU s per page")
     keys = list(base["cpu"])
@@ -201,7 +215,10 @@ def main() -> int:
 def _print(res: dict) -> None:
     n = res["pages"]
     print(f"{n} OCR'd pages, output {res['digest']}, {res['counts'].get('words', 0) / n:.0f} "
-          f"words/page, {res['counts'].get('megapixels', 0) / n:.1f} Mpx/page")
+          f"words/page, {res['counts'].get('megapixels', 0) / n:.1f} Mpx/page; peak RSS "
+          f"{res['peak_rss_mb']} MB ({res['peak_rss_before_mb']} with the engine built)")
+    for page, w, h, rss in res.get("grew", []):
+        print(f"  peak RSS rose to {rss} MB on {page} ({w}x{h} px)")
     for k, v in sorted(res["cpu"].items(), key=lambda kv: -kv[1]):
         print(f"  {k:<22}{v / n:7.2f} CPU s/page")
 

@@ -39,6 +39,12 @@ REC_BATCH = 6               # line crops recognized per model call (the wheel's 
 # wheel's 320 made every short field ("Date:", "$40.00") cost a 320-px line. Measured with 48:
 # the same extracted fields on the labelled scans, about a third less recognition CPU
 REC_WIDTH = 48
+# pixels of padded crop width per recognition call (0: the wheel's whole batch at once). The
+# model scores every crop position against 18,710 characters, so a batch of six lines padded to
+# 4,300 px gave 240 MB per output tensor and took the OCR process to 1.5 GB; a wide batch now goes
+# a few crops at a time (each crop is scored on its own: the same numbers) and each output is
+# reduced at once to the best character and its score per position, all the decoder reads.
+REC_SLICE_PX = 2048
 # onnxruntime threads per model call (0: its default, one per core). One thread costs 10-19%
 # less CPU per page but a document's pages are OCR'd one after another in one process, so on an
 # otherwise idle core the run waits longer for them: measured side by side on 20 ad orders,
@@ -155,8 +161,54 @@ def engine():
         with _threads_do_not_spin():      # the models, loaded now (the engine waits for use)
             for load in ("_load_det_model", "_load_rec_model", "_load_cls_model"):
                 getattr(eng, load, lambda: None)()
+        rec = getattr(eng, "text_rec", None)
+        if REC_SLICE_PX and rec is not None and hasattr(rec, "session"):
+            rec.session = _SlicedSession(rec.session, REC_SLICE_PX)
         _ENGINE = eng
     return _ENGINE
+
+
+class _Scores:
+    """What the wheel's CTC decoder reads of the recognition output, its argmax and max over the
+    characters, kept per crop position instead of as the [crops, positions, characters] array."""
+
+    def __init__(self, idx, prob):
+        self._idx, self._prob = idx, prob
+        self.shape = idx.shape + (None,)
+
+    def argmax(self, axis):
+        if axis not in (2, -1):
+            raise ValueError("recognition scores are kept reduced over the characters only")
+        return self._idx
+
+    def max(self, axis):
+        if axis not in (2, -1):
+            raise ValueError("recognition scores are kept reduced over the characters only")
+        return self._prob
+
+
+class _SlicedSession:
+    """The recognition model's session, run on at most `budget` pixels of crop width per call
+    (a batch of wide line crops goes a few crops at a time; each crop is scored on its own, so
+    the numbers are the same), each call's output reduced at once to what the decoder reads."""
+
+    def __init__(self, session, budget: int):
+        self.session, self.budget = session, budget
+
+    def __call__(self, batch):
+        import numpy as np
+        n, width = batch.shape[0], batch.shape[-1]
+        per = max(1, self.budget // max(width, 1))
+        idx, prob = [], []
+        for i in range(0, n, per):
+            scores = self.session(batch[i:i + per])
+            idx.append(scores.argmax(axis=2))
+            prob.append(scores.max(axis=2))
+            del scores
+        return _Scores(np.concatenate(idx), np.concatenate(prob))
+
+    def __getattr__(self, name):
+        return getattr(self.session, name)
 
 
 @contextlib.contextmanager

@@ -457,3 +457,55 @@ def test_recognition_pads_short_line_crops_only_to_their_own_width():
     assert "47" in out.txts[0]
     if ocr.ENGINE_THREADS:
         assert real.session.get_session_options().intra_op_num_threads == ocr.ENGINE_THREADS
+
+
+def test_wide_line_crops_are_recognised_a_few_at_a_time_with_the_same_result():
+    """Six long line crops (2,600-3,600 px at 48 px high) go through the recognition model a
+    few at a time (at most REC_SLICE_PX wide per call unless one crop alone is wider), each
+    output reduced at once to the best character per position: text and scores are those of the
+    whole batch in one call. (One call of such a batch made 240 MB output tensors and took the
+    OCR process to 1.5 GB.) Fails if the slicing changes what is read, or if a rapidocr upgrade
+    reads more of the model's output than its argmax and max over the characters."""
+    import cv2
+    import numpy as np
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    from extractors import ocr
+    rec = ocr.engine()._load_rec_model()
+    sliced = rec.session
+    assert isinstance(sliced, ocr._SlicedSession)
+    crops = []
+    for i in range(6):
+        crop = np.full((48, 2600 + 200 * i, 3), 255, np.uint8)
+        text = f"Line {i} " + "Invoice 2024-0042 total 357.00 EUR " * 3
+        cv2.putText(crop, text, (6, 36), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
+        crops.append(crop)
+    shapes = []
+
+    class Spy:
+        def __init__(self, real):
+            self.real = real
+
+        def __call__(self, batch):
+            shapes.append(batch.shape)
+            return self.real(batch)
+
+        def __getattr__(self, name):
+            return getattr(self.real, name)
+
+    try:
+        rec.session = Spy(sliced.session)           # the whole batch in one call
+        whole = rec(TextRecInput(img=crops))
+        one_call = list(shapes)
+        shapes.clear()
+        rec.session = ocr._SlicedSession(Spy(sliced.session), ocr.REC_SLICE_PX)
+        parts = rec(TextRecInput(img=crops))
+    finally:
+        rec.session = sliced
+    assert len(one_call) == 1 and one_call[0][0] == ocr.REC_BATCH
+    assert len(shapes) > 1
+    assert all(n * w <= ocr.REC_SLICE_PX or n == 1 for n, _c, _h, w in shapes)
+    assert sum(n for n, *_ in shapes) == ocr.REC_BATCH
+    assert parts.txts == whole.txts
+    assert np.allclose(parts.scores, whole.scores, atol=1e-5)
+    assert all("Invoice" in t for t in whole.txts)
