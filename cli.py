@@ -67,11 +67,11 @@ def run_cmd(inputs, schema_spec, out, model_path, limit, review_below, password,
     a run stopped at any point (Ctrl-C, kill, power loss) is resumed by running it again."""
     import signal
 
-    from extractors.model import load_backend
-    from extractors.pipeline import collect_inputs, run_batch
+    from extractors.decide.backends import load_backend
+    from extractors.run.batch import collect_inputs, run_batch
     from schemas import load_schema
     signal.signal(signal.SIGTERM, signal.default_int_handler)   # SIGTERM stops like Ctrl-C
-    from extractors.classify import load_candidates, parse_auto, run_auto
+    from extractors.decide.classify import load_candidates, parse_auto, run_auto
     auto = parse_auto(schema_spec) is not None
     try:
         schema = load_candidates(schema_spec) if auto else load_schema(schema_spec)
@@ -112,7 +112,7 @@ def run_cmd(inputs, schema_spec, out, model_path, limit, review_below, password,
 @main.command("schemas")
 def schemas_cmd():
     """List the built-in schemas and their fields."""
-    from extractors.fields import field_specs
+    from extractors.fieldspecs import field_specs
     from schemas import REGISTRY
     for name, model in REGISTRY.items():
         click.echo(f"{name}: {(model.__doc__ or '').strip().splitlines()[0]}")
@@ -136,11 +136,11 @@ def schemas_cmd():
 @click.option("--force", is_flag=True, help="Re-extract documents already in OUT.")
 def eval_cmd(inputs, schema_spec, gold, out, model_path, fields, report, limit, force):
     """Score an extraction against gold labels (runs the extraction for documents not yet in OUT)."""
-    from extractors.evaluate import evaluate, format_report, load_gold
-    from extractors.fields import field_specs
-    from extractors.model import load_backend
-    from extractors.pipeline import collect_inputs, run_batch
-    from extractors.write import write_json
+    from extractors.decide.backends import load_backend
+    from extractors.eval.score import evaluate, format_report, load_gold
+    from extractors.fieldspecs import field_specs
+    from extractors.run.batch import collect_inputs, run_batch
+    from extractors.write.files import write_json
     from schemas import load_schema
     try:
         schema = load_schema(schema_spec)
@@ -183,7 +183,7 @@ _SCHEMA = click.option("--schema", "schema_spec", default=None,
 
 
 def _review_call(fn, *args, **kwargs):
-    from extractors.review import ReviewError
+    from extractors.review.queue import ReviewError
     try:
         return fn(*args, **kwargs)
     except (ReviewError, ExtractError) as exc:
@@ -196,7 +196,7 @@ def _review_call(fn, *args, **kwargs):
 def review_list_cmd(out, as_json):
     """Pending items: id, reason, fields at fault, source file."""
     from extractors import review
-    from extractors.review_html import summary_json
+    from extractors.review.html import summary_json
     items = _review_call(review.list_items, out)
     click.echo(summary_json(items) if as_json else review.format_list(items))
 
@@ -283,7 +283,8 @@ def review_discard_cmd(out, item_id, reason, reviewer):
               help="Folder for the pages (default: OUT/review).")
 def review_html_cmd(out, dest):
     """Offline HTML: the queue (index.html) and one page per document with boxes on values."""
-    from extractors import review, review_html
+    from extractors.review import html as review_html
+    from extractors import review
     items = _review_call(review.list_items, out)
     index = _review_call(review_html.build, out, dest, items)
     click.echo(f"{len(items)} items: {index}")

@@ -15,10 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from extractors.errors import DocumentError  # noqa: E402
-from extractors.evaluate import load_gold, same  # noqa: E402
-from extractors.pipeline import Extractor  # noqa: E402
-from extractors.read import read_document  # noqa: E402
+from extractors.errors import DocumentError
+from extractors.eval.score import load_gold, same
+from extractors.run.batch import Extractor
+from extractors.read.document import read_document
 from schemas import load_schema  # noqa: E402
 
 
@@ -32,8 +32,8 @@ class LabelsOnly:
 
 def validated(schema, ex) -> dict:
     """The values `extract run` would accept (raises DocumentError when it would reject)."""
-    from extractors.rule_repair import repair_by_rules
-    from extractors.validate import validate_record
+    from extractors.decide.rule_repair import repair_by_rules
+    from extractors.decide.validate import validate_record
     try:
         validate_record(schema.model, ex.values, evidence={}, confidence={}, raw_output={})
     except DocumentError as exc:
@@ -61,7 +61,7 @@ def main():
     gold = load_gold(a.gold)[: a.limit] if a.limit else load_gold(a.gold)
     backends = [LabelsOnly()]
     if not a.no_model:
-        from extractors.model import load_backend
+        from extractors.decide.backends import load_backend
         backends.append(load_backend(a.model))
     exs = [Extractor(schema.model, b) for b in backends]
     specs = exs[0].specs

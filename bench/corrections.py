@@ -32,11 +32,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from extractors.errors import DocumentError  # noqa: E402
-from extractors.evaluate import _norm, load_gold, same  # noqa: E402
-from extractors.learn import HintStore, learn_example  # noqa: E402
-from extractors.pipeline import Extractor  # noqa: E402
-from extractors.read import read_document  # noqa: E402
+from extractors.errors import DocumentError
+from extractors.eval.score import _norm, load_gold, same
+from extractors.review.learn import HintStore, learn_example
+from extractors.run.batch import Extractor
+from extractors.read.document import read_document
 from schemas import load_schema  # noqa: E402
 
 
@@ -113,7 +113,7 @@ def main():
     schema = load_schema(a.schema)
     backend = LabelsOnly()
     if a.model:
-        from extractors.model import load_backend
+        from extractors.decide.backends import load_backend
         backend = load_backend(None)
     base = Extractor(schema.model, backend)
     specs = base.specs

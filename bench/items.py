@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from extractors.errors import DocumentError  # noqa: E402
-from extractors.fields import field_specs  # noqa: E402
-from extractors.items import extract_items  # noqa: E402
-from extractors.read import read_document  # noqa: E402
+from extractors.errors import DocumentError
+from extractors.fieldspecs import field_specs
+from extractors.locate.line_items import extract_items
+from extractors.read.document import read_document
 from schemas import load_schema  # noqa: E402
 
 

@@ -7,7 +7,7 @@ orientation check and our own post-processing, per page and in total.
 
 --count lists the pages `--ocr auto` sends to OCR (pages without a usable text layer, and scans
 under another engine's OCR layer) without OCR'ing them. Otherwise the first --pages such pages
-are rendered and read in this process as the OCR process reads them (`ocr._ocr_pages` steps),
+are rendered and read in this process as the OCR process reads them (`ocr.ocr_pdf_pages` steps),
 timing each stage in CPU seconds of this process (all engine threads), with the process's peak
 RSS and the pages that raised it. --set overrides
 extractors/ocr.py constants (DET_SIDE=960, REC_BATCH=12, ...) before the engine is built.
@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def apply_sets(sets: list[str]) -> None:
-    from extractors import ocr
+    from extractors.read import ocr
     for s in sets:
         name, value = s.split("=", 1)
         old = getattr(ocr, name)
@@ -43,12 +43,13 @@ def ocr_pages_of(files: list[Path]) -> list[tuple[Path, int, dict]]:
     """(file, page number, page sizes) for every page `--ocr auto` OCRs."""
     import pypdfium2 as pdfium
 
-    from extractors.ocr import _has_images, _is_scan, pages_to_check
-    from extractors.read import _read_pdf_pages
+    from extractors.read.ocr import _has_images, pages_to_check
+    from extractors.read.ocr_render import _is_scan
+    from extractors.read.pdf import read_pdf_pages
     out = []
     for f in files:
         try:
-            pages = _read_pdf_pages(str(f), None)
+            pages = read_pdf_pages(str(f), None)
         except Exception:  # noqa: BLE001 - unreadable: rejected before OCR
             continue
         sure, maybe = pages_to_check(pages, "auto")
@@ -71,8 +72,8 @@ def profile(targets) -> dict:
     from rapidocr.ch_ppocr_det import TextDetector
     from rapidocr.ch_ppocr_rec import TextRecognizer
 
-    from extractors import ocr
-    from extractors.ocr_page import ocr_image
+    from extractors.read import ocr
+    from extractors.read.ocr_page import ocr_image
 
     spent = defaultdict(float)
     counts = defaultdict(int)

@@ -13,7 +13,7 @@ Prints pages/s per pass (wall clock, and per CPU second of the process and its p
 children: less sensitive to what else runs), the medians and their ratios.
 
 Each pass reads one warm-up file first (imports and set-up, paid once a run), then times all.
-Default: `_read_pdf_pages` in the pass's process (the parsing itself). `--isolate`: as
+Default: `read_pdf_pages` in the pass's process (the parsing itself). `--isolate`: as
 `read_document` parses a PDF, in a forked, time- and memory-limited child per file (what a
 run pays per file; the OCR of pages without a usable text layer, a separate stage, is not
 included). `--parallel N`: as `--isolate`, with N files read at once (N threads, each waiting
@@ -68,7 +68,7 @@ def read_pages(read, path: Path, isolate: bool, ocr: str = "never"):
         return read.read_document(path, ocr=ocr, timeout=60, mem_mb=2048).pages
     if isolate:
         return read._read_pdf_isolated(str(path), None, 60, 2048)
-    return read._read_pdf_pages(str(path), None)
+    return read.read_pdf_pages(str(path), None)
 
 
 def _cpu() -> float:
@@ -230,7 +230,7 @@ def main() -> None:
                       f"CPU {cpu:6.2f} s {pages / cpu:6.1f} pages/CPU-s" + extra +
                       f"   output {res['digest']}", flush=True)
         print(f"\n{len(files)} files, {pages} pages, "
-              f"{'read_document, OCR ' + args.ocr if args.ocr != 'never' else 'isolated child per file' if args.isolate else '_read_pdf_pages in-process'}, "
+              f"{'read_document, OCR ' + args.ocr if args.ocr != 'never' else 'isolated child per file' if args.isolate else 'read_pdf_pages in-process'}, "
               f"{args.parallel} reader(s) at once, "
               f"1-min load {load0:.2f} at start, {os.getloadavg()[0]:.2f} at end")
         med = {k: statistics.median(v) for k, v in times.items()}

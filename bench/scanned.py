@@ -24,10 +24,10 @@ sys.path.insert(0, str(ROOT / "samples"))
 
 import generate  # noqa: E402
 
-from extractors.errors import DocumentError  # noqa: E402
-from extractors.evaluate import load_gold, same  # noqa: E402
-from extractors.pipeline import Extractor  # noqa: E402
-from extractors.read import read_document  # noqa: E402
+from extractors.errors import DocumentError
+from extractors.eval.score import load_gold, same
+from extractors.run.batch import Extractor
+from extractors.read.document import read_document
 from schemas import load_schema  # noqa: E402
 
 
@@ -60,7 +60,7 @@ def main() -> int:
     root = a.keep or Path(tempfile.mkdtemp(prefix="scanned-bench-"))
     backend = LabelsOnly()
     if a.model:
-        from extractors.model import load_backend
+        from extractors.decide.backends import load_backend
         backend = load_backend(None)
     ocr_pages = 0
     ocr_secs = ocr_cpu = 0.0

@@ -26,10 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extractors.errors import DocumentError  # noqa: E402
-from extractors.evaluate import load_gold, same  # noqa: E402
-from extractors.pipeline import Extractor  # noqa: E402
-from extractors.read import file_sha256, read_document  # noqa: E402
+from extractors.errors import DocumentError
+from extractors.eval.score import load_gold, same
+from extractors.run.batch import Extractor
+from extractors.read.document import file_sha256, read_document
 from schemas import load_schema  # noqa: E402
 
 READ_SOURCES = ("read.py", "ocr.py", "ocr_page.py", "ocr_text.py", "ocr_worker.py", "visible.py")
@@ -47,13 +47,14 @@ def is_scan(path: Path) -> bool:
     """A page-sized image on page 1."""
     import pypdfium2 as pdfium
 
-    from extractors.ocr import IMAGE_COVER, _image_cover
+    from extractors.read import settings
+    from extractors.read.ocr_render import _image_cover
     try:
         pdf = pdfium.PdfDocument(str(path))
     except Exception:  # noqa: BLE001 - unreadable: not a scan (read_document says why)
         return False
     try:
-        return len(pdf) > 0 and _image_cover(pdf[0]) >= IMAGE_COVER
+        return len(pdf) > 0 and _image_cover(pdf[0]) >= settings.IMAGE_COVER
     finally:
         pdf.close()
 
@@ -91,7 +92,7 @@ def main() -> int:
     ap.add_argument("--docs", action="store_true", help="one line per born-digital doc too")
     ap.add_argument("--set", action="append", default=[], help="NAME=VALUE, an ocr.py constant")
     a = ap.parse_args()
-    from extractors import ocr
+    from extractors.read import ocr
     for s in a.set:
         name, value = s.split("=", 1)
         old = getattr(ocr, name)

@@ -77,7 +77,7 @@ def _stats(times: list[float], wall: float, n: int, cpu: float | None = None) ->
 
 
 def _files(root: Path, gold: list[dict] | None, limit: int | None) -> list[Path]:
-    from extractors.pipeline import collect_inputs
+    from extractors.run.batch import collect_inputs
     if gold is not None:
         files = [root / g["file"] for g in gold if (root / g["file"]).exists()]
     else:
@@ -88,14 +88,14 @@ def _files(root: Path, gold: list[dict] | None, limit: int | None) -> list[Path]
 def _gold(path: str | None, limit: int | None) -> list[dict] | None:
     if not path:
         return None
-    from extractors.evaluate import load_gold
+    from extractors.eval.score import load_gold
     g = load_gold(Path(path))
     return g[:limit] if limit else g
 
 
 def _accuracy(specs, gold: list[dict], values_by_file: dict[str, dict]) -> dict:
     """Field accuracy over the gold documents; a document without values counts as wrong."""
-    from extractors.evaluate import same
+    from extractors.eval.score import same
     scored = [s for s in specs if any(s.name in g for g in gold)]
     right = {s.name: 0 for s in scored}
     for g in gold:
@@ -149,10 +149,10 @@ def _thread_settings(backend) -> list[int]:
 
 def child_tool(a) -> dict:
     """This tool as `extract run` runs it, with timing hooks around (not inside) its stages."""
-    import extractors.model as model_mod
-    import extractors.pipeline as pipeline
+    import extractors.decide.backends as model_mod
+    import extractors.run.batch as pipeline
     from cli import main
-    from extractors.fields import field_specs
+    from extractors.fieldspecs import field_specs
     from schemas import load_schema
 
     gold = _gold(a.gold, a.limit)
@@ -197,10 +197,10 @@ def child_tool(a) -> dict:
             finally:
                 stages[key] = stages.get(key, 0.0) + time.perf_counter() - t
         setattr(pipeline, name, wrapper)
-    for name, key in (("_safe_sha", "hash"), ("_items_hook", "items"),
+    for name, key in (("safe_sha", "hash"), ("_items_hook", "items"),
                       ("find_candidates", "candidates"), ("rank", "rank"),
                       ("choose_field", "choose"), ("_accept_extraction", "validate"),
-                      ("_reject", "reject"), ("_flush", "flush"),
+                      ("reject_document", "reject"), ("_flush", "flush"),
                       ("compact_records", "compact")):
         timed(name, key)
 
@@ -248,7 +248,7 @@ def child_tool(a) -> dict:
         holder["k0"] = resource.getrusage(resource.RUSAGE_CHILDREN)
         s = real_run(*args, **kw)
         try:    # the long-lived OCR process: ended and waited for, so its CPU time counts
-            from extractors.ocr_worker import shutdown
+            from extractors.read.ocr_worker import shutdown
             shutdown()
         except ImportError:
             pass
@@ -375,7 +375,7 @@ def plain_schema(model):
 
     from pydantic import ConfigDict, Field, create_model
 
-    from extractors.fields import _unwrap
+    from extractors.fieldspecs import _unwrap
     fields = {}
     for name, info in model.model_fields.items():
         inner, _ = _unwrap(info.annotation)
@@ -431,8 +431,8 @@ def child_plain(a) -> dict:
     import pdfplumber
     from llama_cpp import Llama
 
-    from extractors.fields import field_specs
-    from extractors.model import resolve_model
+    from extractors.fieldspecs import field_specs
+    from extractors.decide.backends import resolve_model
     from schemas import load_schema
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
 

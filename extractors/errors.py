@@ -36,3 +36,7 @@ class DocumentError(ExtractError):
         self.partial = partial
         self.evidence = evidence
         self.confidence = confidence
+
+
+class CircularReference(Exception):
+    """The PDF's page tree contains itself."""

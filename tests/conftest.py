@@ -36,7 +36,7 @@ def fake_backend():
 
 @pytest.fixture(scope="session")
 def real_backend():
-    from extractors.model import load_backend
+    from extractors.decide.backends import load_backend
     return load_backend(None)
 
 

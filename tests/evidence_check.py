@@ -43,8 +43,8 @@ def ocr_in_box(pdf_path, page_no: int, bbox, margin: float = 3.0, pad: float = 0
     import numpy as np
     import pypdfium2 as pdfium
 
-    from extractors.ocr import _render_scale
-    from extractors.ocr_page import ocr_image
+    from extractors.read.ocr_render import _render_scale
+    from extractors.read.ocr_page import ocr_image
     x0, top, x1, bottom = bbox
     pdf = pdfium.PdfDocument(str(pdf_path))
     try:

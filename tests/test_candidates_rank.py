@@ -1,10 +1,10 @@
 import datetime as dt
 from decimal import Decimal
 
-from extractors.candidates import find_candidates
-from extractors.fields import field_specs
-from extractors.rank import rank
-from extractors.read import read_document
+from extractors.locate.candidates import find_candidates
+from extractors.fieldspecs import field_specs
+from extractors.locate.rank import rank
+from extractors.read.document import read_document
 from schemas import REGISTRY
 
 
@@ -52,7 +52,7 @@ def test_date_range_goes_to_start_and_end(tmp_path):
 def test_words_between_a_label_and_its_value_that_qualify_it_weaken_the_match():
     """"Rechnung gemäß Bestellung vom" dates the order; "Handelsrechnung Nr. 471102 vom" the
     invoice: a number and its "Nr." between label and value do not qualify the label."""
-    from extractors.rank import label_match
+    from extractors.locate.rank import label_match
     labels = ("invoice date", "rechnungsdatum", "rechnung vom")
     order = label_match("Rechnung gemäß Bestellung vom", labels)
     invoice = label_match("Handelsrechnung Nr. 471102 vom", labels)
@@ -63,8 +63,8 @@ def test_words_between_a_label_and_its_value_that_qualify_it_weaken_the_match():
 
 def test_two_dates_printed_as_one_word_are_a_range(tmp_path):
     """"02/11/20-02/17/20" under "Schedule Dates": both dates are candidates, marked as a range."""
-    from extractors.candidates import _date_candidates
-    from extractors.read import read_document
+    from extractors.locate.candidates import _date_candidates
+    from extractors.read.document import read_document
     f = tmp_path / "d.txt"
     f.write_text("Schedule Dates\n02/11/20-02/17/20   Last Modified   01/21/20\nPart 1-2-2020-3\n")
     doc = read_document(f)
@@ -76,7 +76,7 @@ def test_two_dates_printed_as_one_word_are_a_range(tmp_path):
 def test_the_word_between_two_dates_is_not_the_range_ends_label(tmp_path):
     """Weekly rows "02/17/20 to 02/23/20" in a schedule: "to" joins the two dates, it does not
     label the end as the flight's end; "From 03/01/20 To 03/29/20" keeps its "To"."""
-    from extractors.candidates import _date_candidates
+    from extractors.locate.candidates import _date_candidates
     f = tmp_path / "d.txt"
     f.write_text("Order Flight   02/10/20 - 03/29/20\nWeek   02/17/20 to 02/23/20\n"
                  "From 04/01/20 To 04/29/20\n")
@@ -97,9 +97,9 @@ def _flight_model():
 
 
 def test_a_name_field_passes_over_another_fields_label_with_its_value_and_care_of_lines():
-    from extractors.candidates import Candidate
-    from extractors.fields import FieldSpec
-    from extractors.rank import rank
+    from extractors.types import Candidate
+    from extractors.types import FieldSpec
+    from extractors.locate.rank import rank
     spec = FieldSpec("advertiser", "text", labels=["advertiser", "client"])
     other = FieldSpec("contract_num", "id", labels=["contract #", "contract"])
 
@@ -114,9 +114,9 @@ def test_a_name_field_passes_over_another_fields_label_with_its_value_and_care_o
 
 
 def test_a_bare_number_in_a_row_of_currency_amounts_is_not_the_money():
-    from extractors.candidates import Candidate
-    from extractors.fields import FieldSpec
-    from extractors.rank import rank
+    from extractors.types import Candidate
+    from extractors.types import FieldSpec
+    from extractors.locate.rank import rank
     spec = FieldSpec("gross_amount", "money", labels=["gross amount", "total"])
     line = "Totals   17.70   $4,025.00"
     cands = [Candidate(v, t, 1, 0, 1, (0, 0, 1, 1), line=line, label_left=l, label_above=a)
@@ -126,9 +126,9 @@ def test_a_bare_number_in_a_row_of_currency_amounts_is_not_the_money():
 
 
 def test_a_name_is_not_the_value_under_a_code_or_number_label():
-    from extractors.candidates import Candidate
-    from extractors.fields import FieldSpec
-    from extractors.rank import rank
+    from extractors.types import Candidate
+    from extractors.types import FieldSpec
+    from extractors.locate.rank import rank
     spec = FieldSpec("advertiser", "text", labels=["advertiser"])
     cands = [Candidate(t, t, 1, 0, 1, (0, 0, 1, 1), line=t, label_above=a)
              for t, a in (("Product 1/2", "Advertiser Code"), ("Vote Vets", "Advertiser Name"))]
@@ -142,7 +142,7 @@ def test_amounts_of_a_thousand_or_more_without_separators_are_money(tmp_path):
     top = _top(read_document(f), REGISTRY["invoice"])
     assert top["grand_total"].value == Decimal("18310.63")
     assert top["net_total"].value == Decimal("15387.08")
-    from extractors.candidates import MONEY_RE
+    from extractors.locate.candidates import MONEY_RE
     assert [m.group() for m in MONEY_RE.finditer("Total 1256.70 or 1,256.70 / 12.345,67 EUR")] == \
         ["1256.70", "1,256.70", "12.345,67 EUR"]
 
@@ -150,8 +150,8 @@ def test_amounts_of_a_thousand_or_more_without_separators_are_money(tmp_path):
 def test_a_generic_number_label_qualified_by_another_word_is_someone_elses_number():
     """"Kunden-Nr." and "HRB Nr." are the customer's and the register's numbers: they match the
     invoice number's bare "nr" label much less than "Nr." or "Invoice Nr" do."""
-    from extractors.fields import field_specs
-    from extractors.rank import label_match
+    from extractors.fieldspecs import field_specs
+    from extractors.locate.rank import label_match
     spec = next(s for s in field_specs(REGISTRY["invoice"]) if s.name == "invoice_number")
     labels = tuple(spec.labels)
     for other in ("Kunden-Nr. :", "HRB Nr.", "GLN Lief-Nr:"):
@@ -160,7 +160,7 @@ def test_a_generic_number_label_qualified_by_another_word_is_someone_elses_numbe
 
 
 def _seller_buyer(tmp_path, text):
-    from extractors.pipeline import Extractor
+    from extractors.run.batch import Extractor
     p = tmp_path / "inv.txt"
     p.write_text(text)
 
@@ -250,8 +250,8 @@ def test_a_whole_two_line_name_takes_its_first_lines_label(tmp_path):
 
 
 def test_a_broken_word_and_an_address_beside_it_are_no_name_and_no_label():
-    from extractors.candidates import Candidate
-    from extractors.rank import field_label_score, _prior
+    from extractors.types import Candidate
+    from extractors.locate.rank import field_label_score, _prior
     specs = {s.name: s for s in field_specs(REGISTRY["invoice"])}
     labels = tuple(lab for s in specs.values() for lab in s.labels)
     broken = Candidate("Positions-", "Positions-", 1, 0, 10, (0, 0, 1, 1), line="Art-Nr-Kunde   Positions-",
@@ -309,7 +309,7 @@ def test_an_unlabelled_date_set_apart_at_the_top_is_the_documents_own_date(tmp_p
                  "Sehr geehrter Herr Beispiel,\nwir berechnen Ihnen für den Zeitraum\n"
                  "21.05.2014 bis\n21.05.2015 nachstehenden Beitrag:\n" + "Text.\n" * 20 +
                  "Rechnungsbetrag   1.163,40 €\n")
-    from extractors.choose import combine
+    from extractors.decide.choose import combine
     specs = field_specs(REGISTRY["invoice"])
     cands = find_candidates(read_document(p), specs)
     labels = tuple(lab for s in specs for lab in s.labels)
@@ -324,7 +324,7 @@ def test_an_unlabelled_date_set_apart_at_the_top_is_the_documents_own_date(tmp_p
 def test_a_wide_table_header_row_is_headers_even_when_its_first_header_is_long(tmp_path):
     """"*Line Ch Start Date End Date Description   Time   Days   Rate   Type Spots   Amount": the
     cells are column headers ("Type Spots" is no advertiser), though the first is 7 words long."""
-    from extractors.rank import _header_row
+    from extractors.locate.rank import _header_row
     wide = ("*Line Ch Start Date End Date Description   Time   Days   Length Week   Rate   "
             "Type Spots   Amount")
     assert _header_row(wide)
@@ -349,7 +349,7 @@ def test_a_wide_table_header_row_is_headers_even_when_its_first_header_is_long(t
 def test_a_colon_printed_in_its_own_column_still_ends_the_label(tmp_path):
     """"Beleg-Nr   : R876" / "Auftrag-Nr-Lief   : A456": forms that align their colons in a
     column print the label, a gap, then ": value"; the label is the cell before the colon."""
-    from extractors.candidates import PageIndex
+    from extractors.locate.page_index import PageIndex
     p = tmp_path / "form.txt"
     p.write_text("Beleg-Nr   : R87654321012345\nRechnungsempfänger   Auftrag-Nr-Lief   : A456123\n")
     page = read_document(p).pages[0]
@@ -361,7 +361,7 @@ def test_a_colon_printed_in_its_own_column_still_ends_the_label(tmp_path):
 def test_a_generic_label_word_as_the_end_of_another_things_compound_is_weaker():
     """"Bestelldatum" / "Bestell-Datum" (the order's date) match issue_date's generic "datum"
     less than the invoice's own "Rechnungsdatum" or a bare "Datum"."""
-    from extractors.rank import label_match
+    from extractors.locate.rank import label_match
     labels = ("invoice date", "date", "rechnungsdatum", "datum", "rechnung")
     order = label_match("Bestell-Datum:", labels)
     assert order < 0.6 < label_match("Datum:", labels)
@@ -372,8 +372,8 @@ def test_a_generic_label_word_as_the_end_of_another_things_compound_is_weaker():
 def test_a_span_whose_first_word_is_not_leftmost_still_gets_a_valid_box():
     """A value over two lines, or on a page OCR read upside down (its first word printed right
     of its last): the evidence box spans all its words and never has x0 > x1."""
-    from extractors.candidates import _bbox
-    from extractors.read import Word
+    from extractors.locate.page_index import _bbox
+    from extractors.types import Word
     first, last = Word("Friends", 1000, 10, 1060, 20), Word("Yang", 900, 10, 950, 20)
     first.start, first.end, last.start, last.end = 0, 7, 8, 12
     assert _bbox([first, last], 0, 12) == (900, 10, 1060, 20)

@@ -4,13 +4,15 @@ import numpy as np
 import pytest
 from outlines_core import Vocabulary
 
-from extractors import model as model_mod
-from extractors.candidates import Candidate
-from extractors.choose import ASK_MARGIN, choose_field, combine, field_prompt, printed_context
-from extractors.fields import FieldSpec, field_specs
-from extractors.model import AnswerGrammars, LlamaBackend, ThreadTuner, answer_regex
-from extractors.pipeline import Extractor
-from extractors.read import read_document
+from extractors.decide import backends as model_mod
+from extractors.types import Candidate
+from extractors.decide.choose import (ASK_MARGIN, choose_field, combine, field_prompt,
+                                      printed_context)
+from extractors.types import FieldSpec
+from extractors.fieldspecs import field_specs
+from extractors.decide.backends import AnswerGrammars, LlamaBackend, ThreadTuner, answer_regex
+from extractors.run.batch import Extractor
+from extractors.read.document import read_document
 from schemas import REGISTRY
 
 
@@ -166,7 +168,7 @@ def test_answer_shape_is_compiled_once_per_run_not_per_document(monkeypatch, inv
 
 
 def test_kv_snapshot_with_the_longest_shared_prefix_is_picked():
-    from extractors.model import KVSnapshots, _common_prefix
+    from extractors.decide.backends import KVSnapshots, _common_prefix
     a = np.array([1, 2, 3, 4, 5], dtype=np.intc)
     assert _common_prefix(a, np.array([1, 2, 9], dtype=np.intc)) == 2
     assert _common_prefix(a, a[:3]) == 3 and _common_prefix(a, a[:0]) == 0

@@ -6,9 +6,9 @@ import sys
 
 import pytest
 
-from extractors.classify import Classifier, label_snippets, load_candidates, parse_auto
+from extractors.decide.classify import Classifier, label_snippets, load_candidates, parse_auto
 from extractors.errors import DocumentError, RunError
-from extractors.read import read_document
+from extractors.read.document import read_document
 from schemas import REGISTRY
 from tests.conftest import ROOT, SHARED
 
@@ -94,7 +94,7 @@ def test_run_auto_routes_documents_to_their_schema_folders(tmp_path, fake_backen
 
     import polars as pl
 
-    from extractors.classify import run_auto
+    from extractors.decide.classify import run_auto
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     for schema in REGISTRY:

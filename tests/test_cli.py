@@ -50,8 +50,8 @@ def test_user_schema_with_several_models_needs_a_class(tmp_path):
 
 def test_read_ahead_option_reaches_the_pipeline(tmp_path, monkeypatch, invoice_txt,
                                                 fake_backend):
-    import extractors.model as model_mod
-    import extractors.pipeline as pipeline
+    import extractors.decide.backends as model_mod
+    import extractors.run.batch as pipeline
     seen = []
     real_run = pipeline.run_batch
 

@@ -7,8 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from extractors.evaluate import evaluate, load_gold
-from extractors.fields import field_specs
+from extractors.eval.score import evaluate, load_gold
+from extractors.fieldspecs import field_specs
 from schemas import REGISTRY
 from tests.conftest import ROOT, SHARED
 from tests.evidence_check import mismatches

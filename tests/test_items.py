@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from extractors.fields import field_specs, row_specs
-from extractors.items import extract_items, top_level_pages
-from extractors.pipeline import collect_inputs, run_batch
-from extractors.read import read_document
+from extractors.fieldspecs import field_specs, row_specs
+from extractors.locate.line_items import extract_items, top_level_pages
+from extractors.run.batch import collect_inputs, run_batch
+from extractors.read.document import read_document
 from samples import generate
 from schemas import REGISTRY, load_schema
 from tests.conftest import ROOT
@@ -120,7 +120,7 @@ def test_child_table_written_replaced_and_pruned(tmp_path, fake_backend):
     again = pl.read_parquet(out / "records_line_items.parquet")
     assert again.height == items.height
     # items whose document has no record (a crash between the two writes) are dropped
-    from extractors.write import append_items
+    from extractors.write.items import append_items
     orphan = [{"doc_sha256": "f" * 64, "schema": "invoice", "source_file": "x.pdf",
                "item_index": 0, "description": "x", "quantity": None, "unit_price": None,
                "amount": Decimal("1.00"), "evidence": "{}"}]

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from extractors.errors import DocumentError
-from extractors.ocr import garbage_ratio, pages_to_check, text_unusable
-from extractors.read import Page, Word, read_document
+from extractors.read.ocr import garbage_ratio, pages_to_check, text_unusable
+from extractors.types import Page, Word
+from extractors.read.document import read_document
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "samples"))
@@ -101,8 +102,8 @@ def test_scanned_pdf_is_ocred_with_word_boxes_in_pdf_points(ocr_doc, scanned_inv
 
 
 def test_ocr_document_extracts_with_grounded_evidence(ocr_doc, scanned_invoice, fake_backend):
-    from extractors.evaluate import same
-    from extractors.pipeline import Extractor
+    from extractors.eval.score import same
+    from extractors.run.batch import Extractor
     from schemas import REGISTRY
     truth = scanned_invoice[1]
     ex = Extractor(REGISTRY["invoice"], fake_backend).extract(ocr_doc)
@@ -119,7 +120,7 @@ def test_ocr_document_extracts_with_grounded_evidence(ocr_doc, scanned_invoice, 
 
 
 def test_ocr_has_its_own_time_limit(scanned_invoice):
-    from extractors.ocr import apply_ocr
+    from extractors.read.ocr import apply_ocr
     with pytest.raises(DocumentError) as e:
         apply_ocr(str(scanned_invoice[0]), [Page(1, "", [], 612, 792)], "auto", page_timeout=0.05)
     assert e.value.reason == "parse_timeout" and e.value.stage == "ocr"
@@ -130,8 +131,8 @@ def test_ocr_process_is_kept_across_documents_and_replaced_after_a_failure(ocr_d
     """One OCR process (engine built once) reads document after document; a document over its
     time or memory limit is rejected with its reason code, the process is killed, and the next
     document gets a new process and reads as before."""
-    from extractors import ocr_worker
-    from extractors.ocr import apply_ocr
+    from extractors.read import ocr_worker
+    from extractors.read.ocr import apply_ocr
     blank = [Page(1, "", [], 612, 792)]
     first = apply_ocr(str(scanned_invoice[0]), blank, "auto", page_timeout=300)
     pids = {w.proc.pid for w in ocr_worker._IDLE}
@@ -160,8 +161,8 @@ def test_ocr_process_ends_when_its_parent_does(scanned_invoice, tmp_path):
     import signal
     import subprocess
     import time
-    code = ("import sys; from extractors.ocr import apply_ocr; from extractors.read import Page\n"
-            "from extractors import ocr_worker\n"
+    code = ("import sys; from extractors.read.ocr import apply_ocr; from extractors.types import Page\n"
+            "from extractors.read import ocr_worker\n"
             f"apply_ocr({str(scanned_invoice[0])!r}, [Page(1, '', [], 612, 792)], 'auto', "
             "page_timeout=300)\n"
             "print(ocr_worker._IDLE[0].proc.pid, flush=True)\n"
@@ -317,7 +318,7 @@ def test_scan_with_another_engines_invisible_ocr_layer_is_read_again(scanned_inv
 def test_ocr_rows_keep_stacked_form_rows_apart():
     """Detected lines become page rows by their middles, but a tall line (a logo) does not
     swallow the tightly set rows beside it, and lines that overlap stay on separate rows."""
-    from extractors.ocr_page import _rows
+    from extractors.read.ocr_page import _rows
 
     def frag(x0, x1, top, bottom):
         return [Word("w", x0, top, x1, bottom)]
@@ -340,7 +341,7 @@ def test_ocr_rows_keep_stacked_form_rows_apart():
 
 
 def test_date_range_read_as_one_word_is_split():
-    from extractors.ocr_page import _split_range
+    from extractors.read.ocr_page import _split_range
     lefts = [100 + 10 * i for i in range(18)]
     box = [[100, 5], [270, 5], [270, 20], [100, 20]]
     parts = _split_range(("05/27/20-06/02/20", box, lefts))
@@ -384,11 +385,12 @@ def test_scan_stored_upside_down_or_sideways_is_read_upright(ocr_doc, scanned_in
 def test_misread_label_words_match_on_ocr_pages_only():
     """On an OCR'd page "Involce #" is the label "invoice #" (one letter misread); on a text
     layer it stays what it says. Short words are not bent ("Rates" is not "dates")."""
-    from extractors.candidates import find_candidates
-    from extractors.fields import FieldSpec
-    from extractors.ocr_text import read_as_labels
-    from extractors.rank import rank
-    from extractors.read import Document, layout_words
+    from extractors.locate.candidates import find_candidates
+    from extractors.types import FieldSpec
+    from extractors.locate.ocr_labels import read_as_labels
+    from extractors.locate.rank import rank
+    from extractors.types import Document
+    from extractors.read.layout import layout_words
 
     labels = ("invoice #", "schedule dates", "contract")
     assert read_as_labels("Involce #", labels) == "invoice #"
@@ -413,8 +415,8 @@ def test_misread_label_words_match_on_ocr_pages_only():
 
 def test_day_first_guess_ignores_codes_that_only_look_like_dates():
     """"CPE: 25/27/330" (an OCR'd order's code) is no d/m/y date: 5/6/20 stays May 6."""
-    from extractors.candidates import guess_dayfirst
-    from extractors.read import Document
+    from extractors.locate.candidates import guess_dayfirst
+    from extractors.types import Document
     doc = Document("x.pdf", "0", [Page(1, "CPE: 25/27/330   Flight: 5/6/20 - 5/12/20\n", [])])
     assert guess_dayfirst(doc) is False
     doc = Document("x.pdf", "0", [Page(1, "Flight: 25/06/20 - 5/7/20\n", [])])
@@ -430,7 +432,8 @@ def test_recognition_pads_short_line_crops_only_to_their_own_width():
     import numpy as np
     from rapidocr.ch_ppocr_rec import TextRecInput
 
-    from extractors import ocr
+    from extractors.read import ocr_engine as ocr
+    from extractors.read import settings
     rec = ocr.engine()._load_rec_model()
     crop = np.full((48, 150, 3), 255, np.uint8)
     cv2.putText(crop, "No 47", (6, 36), cv2.FONT_HERSHEY_SIMPLEX, 1.1, (0, 0, 0), 2)
@@ -453,10 +456,10 @@ def test_recognition_pads_short_line_crops_only_to_their_own_width():
         out = rec(TextRecInput(img=[crop]))
     finally:
         rec.session = real
-    assert widths and widths[0] == max(ocr.REC_WIDTH, 150) < 320
+    assert widths and widths[0] == max(settings.REC_WIDTH, 150) < 320
     assert "47" in out.txts[0]
-    if ocr.ENGINE_THREADS:
-        assert real.session.get_session_options().intra_op_num_threads == ocr.ENGINE_THREADS
+    if settings.ENGINE_THREADS:
+        assert real.session.get_session_options().intra_op_num_threads == settings.ENGINE_THREADS
 
 
 def test_wide_line_crops_are_recognised_a_few_at_a_time_with_the_same_result():
@@ -470,7 +473,8 @@ def test_wide_line_crops_are_recognised_a_few_at_a_time_with_the_same_result():
     import numpy as np
     from rapidocr.ch_ppocr_rec import TextRecInput
 
-    from extractors import ocr
+    from extractors.read import ocr_engine as ocr
+    from extractors.read import settings
     rec = ocr.engine()._load_rec_model()
     sliced = rec.session
     assert isinstance(sliced, ocr._SlicedSession)
@@ -498,14 +502,14 @@ def test_wide_line_crops_are_recognised_a_few_at_a_time_with_the_same_result():
         whole = rec(TextRecInput(img=crops))
         one_call = list(shapes)
         shapes.clear()
-        rec.session = ocr._SlicedSession(Spy(sliced.session), ocr.REC_SLICE_PX)
+        rec.session = ocr._SlicedSession(Spy(sliced.session), settings.REC_SLICE_PX)
         parts = rec(TextRecInput(img=crops))
     finally:
         rec.session = sliced
-    assert len(one_call) == 1 and one_call[0][0] == ocr.REC_BATCH
+    assert len(one_call) == 1 and one_call[0][0] == settings.REC_BATCH
     assert len(shapes) > 1
-    assert all(n * w <= ocr.REC_SLICE_PX or n == 1 for n, _c, _h, w in shapes)
-    assert sum(n for n, *_ in shapes) == ocr.REC_BATCH
+    assert all(n * w <= settings.REC_SLICE_PX or n == 1 for n, _c, _h, w in shapes)
+    assert sum(n for n, *_ in shapes) == settings.REC_BATCH
     assert parts.txts == whole.txts
     assert np.allclose(parts.scores, whole.scores, atol=1e-5)
     assert all("Invoice" in t for t in whole.txts)

@@ -3,10 +3,10 @@ import json
 
 import polars as pl
 
-from extractors.choose import choose_field
-from extractors.candidates import Candidate
-from extractors.fields import field_specs
-from extractors.pipeline import run_batch
+from extractors.decide.choose import choose_field
+from extractors.types import Candidate
+from extractors.fieldspecs import field_specs
+from extractors.run.batch import run_batch
 from schemas import REGISTRY, load_schema
 
 

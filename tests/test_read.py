@@ -4,7 +4,9 @@ from pathlib import Path
 import pytest
 
 from extractors.errors import DocumentError
-from extractors.read import Word, layout_words, read_document
+from extractors.types import Word
+from extractors.read.layout import layout_words
+from extractors.read.document import read_document
 from tests.conftest import ROOT, SHARED
 
 
@@ -127,12 +129,12 @@ def test_truncated_pdf_is_a_parse_error_that_says_so(tmp_path):
 
 
 def test_wrapped_memory_error_is_memory_limit():
-    from extractors.read import _classify_pdf_error
+    from extractors.read.pdf import classify_pdf_error
 
     class PdfminerException(Exception):
         pass
-    assert _classify_pdf_error(PdfminerException(MemoryError("x")))[0] == "memory_limit"
-    assert _classify_pdf_error(PdfminerException(RecursionError()))[0] == "circular_reference"
+    assert classify_pdf_error(PdfminerException(MemoryError("x")))[0] == "memory_limit"
+    assert classify_pdf_error(PdfminerException(RecursionError()))[0] == "circular_reference"
 
 
 def test_parser_child_dies_with_a_killed_parent(tmp_path):
@@ -142,10 +144,10 @@ def test_parser_child_dies_with_a_killed_parent(tmp_path):
     import sys
     import time
     code = ("import os, sys, time\n"
-            "from extractors import read\n"
+            "from extractors.read import document as read\n"
             "def slow(path, password):\n"
             "    open(sys.argv[2], 'w').write(str(os.getpid())); time.sleep(60)\n"
-            "read._read_pdf_pages = slow\n"
+            "read.read_pdf_pages = slow\n"
             "read._read_pdf_isolated(sys.argv[1], None, 60, 0)\n")
     p, pid_file = tmp_path / "x.pdf", tmp_path / "child.pid"
     p.write_bytes(b"%PDF-1.4\n")
@@ -190,7 +192,7 @@ def test_isolation_limits_count_cpu_time_not_a_loaded_machines_wall_time(target,
     """A child that is slow only because it waits (a loaded machine) is not cut off at the limit;
     one that computes past it is (parsing and OCR share this wait)."""
     import multiprocessing as mp
-    from extractors.read import _wait_for_child
+    from extractors.read.child import wait_for_child
     ctx = mp.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=target, args=(send, 0.6 if target is _sleepy_child else 3.0),
@@ -199,10 +201,10 @@ def test_isolation_limits_count_cpu_time_not_a_loaded_machines_wall_time(target,
     try:
         if times_out:
             with pytest.raises(DocumentError) as e:
-                _wait_for_child(recv, proc, 0.4, what="OCR", stage="ocr")
+                wait_for_child(recv, proc, 0.4, what="OCR", stage="ocr")
             assert e.value.reason == "parse_timeout" and e.value.stage == "ocr"
         else:
-            _wait_for_child(recv, proc, 0.4)
+            wait_for_child(recv, proc, 0.4)
             assert recv.recv() == "done"
     finally:
         proc.kill()
@@ -212,7 +214,7 @@ def test_isolation_limits_count_cpu_time_not_a_loaded_machines_wall_time(target,
 def test_half_of_a_utf16_pair_reads_as_replacement_character():
     """A font map that gives an emoji's first UTF-16 half alone (seen on real Factur-X
     invoices before a phone number) must not reach the model or the UTF-8 files."""
-    from extractors.read import _words_from_chars
+    from extractors.read.pdf import _words_from_chars
 
     def char(c, x):
         return {"text": c, "x0": x, "x1": x + 5, "top": 10.0, "bottom": 20.0, "doctop": 10.0,

@@ -16,15 +16,15 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from extractors.fields import FieldSpec
-from extractors.read import file_sha256
-from extractors.write import append_records, drop_records, write_rejection
+from extractors.types import FieldSpec
+from extractors.read.document import file_sha256
+from extractors.write.records import append_records, drop_records, write_rejection
 from tests.conftest import ROOT, FakeBackend
 
 # fork from a clean server process: a plain fork of a process whose polars thread pool is
 # running can deadlock the child
 MP = mp.get_context("forkserver")
-MP.set_forkserver_preload(["tests.test_resilience", "extractors.pipeline", "schemas"])
+MP.set_forkserver_preload(["tests.test_resilience", "extractors.run.batch", "schemas"])
 FIGURES: dict = {}     # numbers for the README, printed by test_zz_report_figures
 
 SPECS = [FieldSpec("total", "money", "", [], True)]
@@ -156,7 +156,7 @@ def _crash_child(files, out, crash_at, after, kw):
 
     from tqdm import tqdm
 
-    from extractors.pipeline import run_batch
+    from extractors.run.batch import run_batch
     from schemas import load_schema
     tqdm.set_lock(threading.RLock())   # no multiprocessing lock left behind by os._exit
     real, n = os.replace, [0]
@@ -186,7 +186,7 @@ def test_crash_at_every_write_then_resume_is_exactly_once(tmp_path, fake_backend
     """A run dies at each rename of an output file in turn (before and after it), in a fresh
     run, in a --force run that moves every record to rejected/ (review_below) and in a --force
     run that moves them back; the next run resumes; every input ends exactly once."""
-    from extractors.pipeline import run_batch
+    from extractors.run.batch import run_batch
     from schemas import load_schema
     files = make_batch(tmp_path / "in", good=4, junk=2)
     schema = load_schema("invoice")
@@ -513,7 +513,7 @@ def injected_invoice(hidden: tuple = (), visible: bool = False) -> bytes:
 
 @pytest.mark.parametrize("kind", HIDDEN_KINDS)
 def test_hidden_text_never_reaches_the_page_text(tmp_path, kind):
-    from extractors.read import read_document
+    from extractors.read.document import read_document
     clean, twin = tmp_path / "clean.pdf", tmp_path / f"{kind}.pdf"
     clean.write_bytes(injected_invoice())
     twin.write_bytes(injected_invoice(hidden=(kind,)))
@@ -540,12 +540,12 @@ def test_injection_twins_give_identical_records(tmp_path, real_backend):
     """Real read path and embedded model: the clean invoice, its twin with every hidden kind at
     once, and a twin that also prints the instructions visibly. The hidden-text twin shows the
     model exactly the prompts of the clean one; all three give the same record."""
-    from extractors.pipeline import run_batch
+    from extractors.run.batch import run_batch
     from schemas import load_schema
     twins = {"clean": injected_invoice(), "hidden": injected_invoice(hidden=HIDDEN_KINDS),
              "hidden_and_visible": injected_invoice(hidden=HIDDEN_KINDS, visible=True)}
     records, prompts = {}, {}
-    from extractors.fields import field_specs, row_specs
+    from extractors.fieldspecs import field_specs, row_specs
     fields = [s.name for s in row_specs(field_specs(load_schema("invoice").model))]
     for name, data in twins.items():
         (tmp_path / f"{name}.pdf").write_bytes(data)
@@ -625,12 +625,12 @@ def test_socket_blocked_run_logs_no_values_and_writes_owner_only(tmp_path, monke
 
 def load_fields() -> list[str]:
     from schemas import load_schema
-    from extractors.fields import field_specs, row_specs
+    from extractors.fieldspecs import field_specs, row_specs
     return [s.name for s in row_specs(field_specs(load_schema("invoice").model))]
 
 
 def test_shared_output_gives_group_read_and_a_default_run_takes_it_back(tmp_path, fake_backend):
-    from extractors.pipeline import run_batch
+    from extractors.run.batch import run_batch
     from schemas import load_schema
     files = make_batch(tmp_path / "in", good=2, junk=1)
     out = tmp_path / "out"
@@ -758,7 +758,7 @@ def test_text_a_reader_sees_is_kept(tmp_path, kind):
     from fpdf.enums import TextMode
     from PIL import Image
 
-    from extractors.read import read_document
+    from extractors.read.document import read_document
     pdf = FPDF(format="A4")
     pdf.add_page()
     pdf.set_font("Helvetica", "", 11)

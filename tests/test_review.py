@@ -12,10 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from extractors import learn, review
-from extractors.evaluate import evaluate, load_gold
-from extractors.fields import field_specs
-from extractors.pipeline import run_batch
+from extractors import review
+from extractors.review import learn
+from extractors.eval.score import evaluate, load_gold
+from extractors.fieldspecs import field_specs
+from extractors.run.batch import run_batch
 from schemas import load_schema
 from tests.conftest import INVOICE_TXT, FakeBackend
 

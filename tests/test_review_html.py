@@ -18,8 +18,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from extractors import review, review_html
-from extractors.pipeline import run_batch
+from extractors import review
+from extractors.review import html as review_html
+from extractors.run.batch import run_batch
 from schemas import load_schema
 from tests.conftest import ROOT, SHARED, FakeBackend
 
@@ -55,7 +56,7 @@ def _norm(text: str) -> str:
 
 
 def _ocr(crop: np.ndarray) -> str:
-    from extractors.ocr import engine
+    from extractors.read.ocr_engine import engine
     img = Image.fromarray(crop.astype(np.uint8)).resize((crop.shape[1] * 3, crop.shape[0] * 3),
                                                          Image.LANCZOS)
     canvas = Image.new("RGB", (img.width + 60, img.height + 60), "white")

@@ -17,8 +17,8 @@ def test_pdfium_text_layer_reads_like_pdfplumber(pdf):
     """The fast text layer gives the same page text, words, boxes and per-character xs as the
     pdfplumber path it replaces (left edges within 0.2 pt; a word's right edge within 1 pt: pdfium
     widens a glyph before a justified space by part of the word spacing)."""
-    from extractors.read import _read_pdf_pages
-    slow, fast = _read_pdf_pages(str(pdf), None, "pdfplumber"), _read_pdf_pages(str(pdf), None)
+    from extractors.read.pdf import read_pdf_pages
+    slow, fast = read_pdf_pages(str(pdf), None, "pdfplumber"), read_pdf_pages(str(pdf), None)
     assert [p.text for p in fast] == [p.text for p in slow]
     for a, b in zip(slow, fast):
         assert b.hidden_chars == a.hidden_chars
@@ -36,13 +36,13 @@ def test_born_digital_pages_take_the_pdfium_path(monkeypatch):
     """Every born-digital sample page is read by the pdfium text layer (the speed itself is
     measured side by side in bench/throughput.py, not here): the pdfplumber page reader is
     never called for them."""
-    import extractors.read as read
+    import extractors.read.pdf as read
 
     def no_plumber(*a, **k):
         raise AssertionError("pdfplumber read a born-digital page")
     monkeypatch.setattr(read, "_pdfplumber_page", no_plumber)
     for pdf in SAMPLES:
-        assert read._read_pdf_pages(str(pdf), None)
+        assert read.read_pdf_pages(str(pdf), None)
 
 
 
@@ -71,17 +71,17 @@ def test_turned_pages_take_the_pdfium_path_and_read_like_pdfplumber(pdf, rotate,
     """A page turned by /Rotate is read by pdfium, mapped as pdfminer maps it: the same text,
     words and hidden counts as pdfplumber gives (and as the unturned original), boxes within
     the tolerances above."""
-    import extractors.read as read
+    import extractors.read.pdf as read
     turned = _turned(pdf, rotate, tmp_path / "turned.pdf")
-    slow = read._read_pdf_pages(str(turned), None, "pdfplumber")
+    slow = read.read_pdf_pages(str(turned), None, "pdfplumber")
     calls = []
     real = read._pdfplumber_page
     monkeypatch.setattr(read, "_pdfplumber_page", lambda *a: calls.append(a) or real(*a))
-    fast = read._read_pdf_pages(str(turned), None)
+    fast = read.read_pdf_pages(str(turned), None)
     assert not calls
     assert [(p.width, p.height) for p in fast] == [(p.width, p.height) for p in slow]
     assert [p.text for p in fast] == [p.text for p in slow] == \
-        [p.text for p in read._read_pdf_pages(str(pdf), None)]
+        [p.text for p in read.read_pdf_pages(str(pdf), None)]
     for a, b in zip(slow, fast):
         assert b.hidden_chars == a.hidden_chars
         assert [(w.text, w.start, w.end, w.line) for w in b.words] == \
@@ -93,7 +93,7 @@ def test_turned_pages_take_the_pdfium_path_and_read_like_pdfplumber(pdf, rotate,
 
 # ------------------------------------------------------------------------------ read ahead
 def test_read_ahead_keeps_order_skips_done_and_hands_over_errors():
-    from extractors.pipeline import ReadAhead
+    from extractors.run.batch import ReadAhead
     live, peak, lock = [0], [0], threading.Lock()
 
     def read(path, sha):
@@ -107,11 +107,11 @@ def test_read_ahead_keeps_order_skips_done_and_hands_over_errors():
             raise DocumentError("parse_error", "broken", stage="read")
         return f"doc:{path.name}"
 
-    import extractors.pipeline as pipeline
+    import extractors.run.batch as pipeline
     names = ["a.pdf", "b.pdf", "bad.pdf", "c.pdf", "a-again.pdf", "d.pdf", "e.pdf"]
     shas = {n: n.split("-")[0].removesuffix(".pdf") for n in names}          # a-again.pdf: same content as a.pdf
-    real = pipeline._safe_sha
-    pipeline._safe_sha = lambda p: shas[p.name]
+    real = pipeline.safe_sha
+    pipeline.safe_sha = lambda p: shas[p.name]
     try:
         ra = ReadAhead(read, workers=2, ahead=2)
         got, taken = [], 0
@@ -127,7 +127,7 @@ def test_read_ahead_keeps_order_skips_done_and_hands_over_errors():
                 got.append((path.name, exc.reason))
         ra.close()
     finally:
-        pipeline._safe_sha = real
+        pipeline.safe_sha = real
     assert got == [("a.pdf", "doc:a.pdf"), ("b.pdf", "doc:b.pdf"), ("bad.pdf", "parse_error"),
                    ("c.pdf", "doc:c.pdf"), ("a-again.pdf", None), ("d.pdf", None),
                    ("e.pdf", "doc:e.pdf")]
@@ -138,8 +138,8 @@ def test_reading_overlaps_the_model(tmp_path, fake_backend):
     """With reading ahead, the next documents are read while the model works on the current one;
     without it, reading and the model take turns. Checked on the recorded intervals (not on wall
     time, which a loaded machine stretches)."""
-    import extractors.pipeline as pipeline
-    from extractors.pipeline import run_batch
+    import extractors.run.batch as pipeline
+    from extractors.run.batch import run_batch
     from schemas import load_schema
     src = sorted((ROOT / "samples" / "utility_bill").glob("*.pdf"))[:4]
     real_read, real_extract = pipeline.read_document, pipeline.Extractor.extract
@@ -188,9 +188,9 @@ def _row(i: int, value: str = "x") -> dict:
 
 
 def test_flushes_write_parts_and_one_compaction_folds_them(tmp_path):
-    from extractors.fields import FieldSpec
-    from extractors.write import (PARTS, RECORDS, append_records, compact_records,
-                                  read_records, repair)
+    from extractors.types import FieldSpec
+    from extractors.write.records import PARTS, RECORDS, append_records, compact_records, read_records
+    from extractors.write.repair import repair
     specs = [FieldSpec(name="name", kind="text")]
     out = tmp_path / "out"
     append_records(out, [_row(1), _row(2)], specs)                 # compact: records.parquet
@@ -213,10 +213,10 @@ def test_flushes_write_parts_and_one_compaction_folds_them(tmp_path):
 
 
 def test_a_batch_flushes_parts_and_ends_with_one_records_file(tmp_path, fake_backend):
-    from extractors.pipeline import run_batch
-    from extractors.write import PARTS, append_records
+    from extractors.run.batch import run_batch
+    from extractors.write.records import PARTS, append_records
     from schemas import load_schema
-    import extractors.pipeline as pipeline
+    import extractors.run.batch as pipeline
     src = sorted((ROOT / "samples" / "utility_bill").glob("*.pdf"))
     seen = []
 

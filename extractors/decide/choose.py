@@ -1,0 +1,87 @@
+"""Choose stage: ranked candidates per field -> one chosen candidate (or none) + confidence.
+
+For each field the model sees the field's description and the top candidates (each with the line
+it was printed on) as numbered options, and answers with one option number under a constrained
+decode (only the option tokens are allowed). Its probabilities over the options are combined with
+the label scores from the rank stage; the confidence stored is the model's own probability for
+the chosen option.
+
+The model is asked only when the label scores leave the top options close (margin below
+ASK_MARGIN): measured on real ad orders, gemma-3-270m agrees with a clear label winner and asking it
+costs ~0.6 s per field.
+"""
+from __future__ import annotations
+
+import math
+
+from extractors.types import Candidate, Choice, FieldSpec
+
+INSTRUCTION = (
+    "You read business documents and pick the value of one field. Each option is a value "
+    "printed in the document, shown with the line it was printed on. Answer with the number of "
+    "the option that is the field's value, or 0 if none is.\n\n"
+)
+ASK_MARGIN = 0.15
+PRIOR_WEIGHT = 4.0      # how much the label score counts against the model's log-probability
+
+
+LEFT_CONTEXT = 48       # characters of the printed line shown before the value (labels sit left)
+RIGHT_CONTEXT = 16      # and after it
+
+
+def printed_context(c: Candidate) -> str:
+    """The part of the value's printed line around it, cut at word boundaries: the label to its
+    left and a little of what follows (whole lines cost the model tokens and add nothing)."""
+    line = c.line or ""
+    at = line.find(c.text) if c.text else -1
+    if at < 0:
+        return line[:LEFT_CONTEXT + RIGHT_CONTEXT]
+    lo, hi = max(0, at - LEFT_CONTEXT), min(len(line), at + len(c.text) + RIGHT_CONTEXT)
+    if lo > 0:
+        cut = line.find(" ", lo, at)
+        lo = cut + 1 if cut >= 0 else lo
+    if hi < len(line):
+        cut = line.rfind(" ", at + len(c.text), hi)
+        hi = cut if cut >= 0 else hi
+    return ("…" if lo > 0 else "") + line[lo:hi].strip() + ("…" if hi < len(line) else "")
+
+
+def field_prompt(spec: FieldSpec, options: list[Candidate], excerpt: str = "") -> str:
+    lines = [f"Field: {spec.name.replace('_', ' ')}"]
+    if spec.description:
+        lines.append(f"Meaning: {spec.description}")
+    if excerpt:
+        lines.append("Document (start):\n" + excerpt)
+    lines.append("Options:")
+    for i, c in enumerate(options, start=1):
+        ctx = printed_context(c)
+        lines.append(f"{i}) {c.text}    [printed in: {ctx}]" if ctx else f"{i}) {c.text}")
+    lines.append("0) none of these")
+    lines.append("Which option is the field's value? Answer with its number.")
+    return "\n".join(lines)
+
+
+def combine(probs: list[float], options: list[Candidate], required: bool) -> tuple[int, float]:
+    """Pick an option index (0 = none) from model probabilities and label scores; the
+    confidence is the chosen option's share of the combined (softmax) distribution."""
+    scores = []
+    for i, p in enumerate(probs):
+        prior = (0.15 if required else 0.3) if i == 0 else options[i - 1].score
+        scores.append(math.log(max(p, 1e-9)) + PRIOR_WEIGHT * prior)
+    best_i = max(range(len(scores)), key=lambda i: scores[i])
+    m = scores[best_i]
+    z = sum(math.exp(s - m) for s in scores)
+    return best_i, 1.0 / z
+
+
+def choose_field(backend, spec: FieldSpec, options: list[Candidate], excerpt: str = "") -> Choice:
+    if not options:
+        return Choice(None, 1.0 if not spec.required else 0.0, [1.0])
+    clear = len(options) == 1 or options[0].score - options[1].score >= ASK_MARGIN
+    if clear and options[0].score > 0.3:
+        probs, n_tokens = [1.0 / (len(options) + 1)] * (len(options) + 1), 0
+    else:
+        prompt = INSTRUCTION + field_prompt(spec, options, excerpt)
+        probs, n_tokens = backend.choose(prompt, len(options))
+    i, conf = combine(probs, options, spec.required)
+    return Choice(options[i - 1] if i else None, round(float(conf), 4), probs, n_tokens)

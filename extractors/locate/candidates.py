@@ -1,0 +1,221 @@
+"""Candidates stage: Document + FieldSpecs -> per field, the values printed in the document that
+could fill it, each with its position (page, char span, box) and the label printed next to it.
+
+Code finds and normalizes values (dates to ISO dates, amounts to decimals, ids verbatim); the
+model later only chooses among them, so every value is copied from the page by construction.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from extractors.locate.names import name_candidates
+from extractors.locate.page_index import index_for, make_candidate
+from extractors.normalize import CURRENCY_CODES, CURRENCY_SYMBOLS, parse_amount, parse_date
+from extractors.types import Candidate, Document, FieldSpec, Page
+
+# printed text -> value: the same strings recur on every page and in every document
+_parse_date = lru_cache(maxsize=50000)(parse_date)
+_parse_amount = lru_cache(maxsize=50000)(parse_amount)
+
+MONTHS = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|maerz|"
+          r"mai|juni|juli|august|oktober|dezember|janvier|février|fevrier|mars|avril|juin|"
+          r"juillet|août|aout|septembre|octobre|novembre|décembre|decembre)[a-zé]*\.?")
+DATE_RES = [
+    re.compile(r"(?<![\d/.\-])\d{4}-\d{1,2}-\d{1,2}(?![\d/\-])"),
+    re.compile(r"(?<![\d/.\-])\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?![\d/\-]|\.\d)"),
+    re.compile(rf"(?<![\w])\d{{1,2}}\.?[ -]?{MONTHS}[ ,-]?\s?(?:\d{{4}}|\d{{2}})(?!\d)", re.I),
+    re.compile(rf"(?<![\w]){MONTHS} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}(?!\d)", re.I),
+]
+# two numeric dates printed as one word, "02/11/20-02/17/20" (the date patterns above refuse a
+# date touching a hyphen, which is how "1-2-2020-3" is not read as dates)
+DATE_PAIR_RE = re.compile(r"(?<![\d/.\-])(\d{1,2}([./])\d{1,2}\2(?:\d{4}|\d{2}))[-–](\d{1,2}\2\d{1,2}\2"
+                          r"(?:\d{4}|\d{2}))(?![\d/.\-])")
+MONEY_RE = re.compile(
+    r"(?<![\w.,/\-])(?:[$€£] ?|(?:USD|EUR|GBP|CHF) )?-?\(?(?:\d{1,3}(?:[,.' ]\d{3})+|\d+)(?:[.,]\d{2})?\)?"
+    r"(?: ?[€$£]| (?:EUR|USD|GBP|CHF))?(?![\w]|[.,]\d)")
+ID_RE = re.compile(r"(?<![\w\-/.#])#?[A-Za-z0-9][A-Za-z0-9\-/_.]*[A-Za-z0-9](?![\w\-/])")
+
+
+def _date_candidates(doc: Document, dayfirst: bool, idxs: dict | None = None) -> list[Candidate]:
+    out = []
+    for page in doc.pages:
+        idx = index_for(page, idxs)
+        taken = []
+        for m in DATE_PAIR_RE.finditer(page.text):
+            for g in (1, 3):
+                value = _parse_date(m.group(g), dayfirst=dayfirst)
+                c = make_candidate(page, idx, m.start(g), m.end(g), value, m.group(g)) if value else None
+                if c:
+                    taken.append((m.start(g), m.end(g)))
+                    out.append(c)
+        for rx in DATE_RES:
+            for m in rx.finditer(page.text):
+                if any(m.start() < e and s < m.end() for s, e in taken):
+                    continue
+                value = _parse_date(m.group(), dayfirst=dayfirst)
+                if value is None:
+                    continue
+                c = make_candidate(page, idx, m.start(), m.end(), value, m.group())
+                if c:
+                    taken.append((m.start(), m.end()))
+                    out.append(c)
+        _mark_ranges(page, out)
+    return out
+
+
+RANGE_SEP = re.compile(r"^\s*(?:-|–|—|to|thru|through|bis|au|until|~)\s*$", re.I)
+
+
+RANGE_OPEN = re.compile(r"^\s*(?:from|von|vom|du|de|between|zwischen|starting)\s*:?\s*$", re.I)
+
+
+def _mark_ranges(page: Page, cands: list[Candidate]):
+    mine = sorted((c for c in cands if c.page == page.number), key=lambda c: c.start)
+    for a, b in zip(mine, mine[1:]):
+        between = page.text[a.end:b.start]
+        if len(between) <= 12 and "\n" not in between and RANGE_SEP.match(between) \
+                and a.value <= b.value:
+            a.flags.add("range_start")
+            b.flags.add("range_end")
+            # the range shares its label; "to" between the two dates is not the end's label
+            # unless the start's own label opens the range ("From ... To ...")
+            if not b.label_left or (RANGE_SEP.match(b.label_left)
+                                    and not RANGE_OPEN.match(a.label_left)):
+                b.label_left = a.label_left
+            b.label_above = a.label_above or b.label_above
+
+
+def _money_candidates(doc: Document, date_spans, idxs: dict | None = None) -> list[Candidate]:
+    out = []
+    for page in doc.pages:
+        idx = index_for(page, idxs)
+        for m in MONEY_RE.finditer(page.text):
+            text = m.group().strip()
+            if not text or any(m.start() < e and s < m.end() for p, s, e in date_spans
+                               if p == page.number):
+                continue
+            has_cur = bool(re.search(r"[$€£]|USD|EUR|GBP|CHF", text))
+            if not (re.search(r"[.,]\d{2}\)?$", text.rstrip("€$£ EURSDGBPCHF")) or has_cur):
+                continue
+            value = _parse_amount(text)
+            if value is None:
+                continue
+            s = m.start() + (len(m.group()) - len(m.group().lstrip()))
+            c = make_candidate(page, idx, s, s + len(text), value, text)
+            if c:
+                out.append(c)
+    return out
+
+
+def _id_candidates(doc: Document, spec: FieldSpec, idxs: dict | None = None) -> list[Candidate]:
+    rx = re.compile(rf"(?<![\w\-/]){spec.pattern}(?![\w\-/])") if spec.pattern else ID_RE
+    out = []
+    for page in doc.pages:
+        idx = index_for(page, idxs)
+        for m in rx.finditer(page.text):
+            text = m.group().lstrip("#")
+            s = m.start() + (len(m.group()) - len(text))
+            if not spec.pattern:
+                if not re.search(r"\d", text) or len(text) < 3 or len(text) > spec.max_length:
+                    continue
+                if re.fullmatch(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|[\d.,]+", text) and \
+                        not re.fullmatch(r"\d{3,}", text):
+                    continue
+            c = make_candidate(page, idx, s, s + len(text), text, text)
+            if c:
+                out.append(c)
+    return out
+
+
+def _text_candidates(doc: Document, spec: FieldSpec, idxs: dict | None = None) -> list[Candidate]:
+    out = []
+    for page in doc.pages:
+        idx = index_for(page, idxs)
+        pos = 0
+        for line in idx.lines:
+            for cell in re.finditer(r"\S(?:.*?\S)?(?=   |$)", line):
+                parts = [(cell.start(), cell.group())]
+                if ":" in cell.group():
+                    head, _, tail = cell.group().partition(":")
+                    if tail.strip():
+                        off = cell.start() + len(head) + 1 + (len(tail) - len(tail.lstrip()))
+                        parts.append((off, tail.strip()))
+                for off, text in parts:
+                    letters = sum(ch.isalpha() for ch in text)
+                    if letters < 2 or len(text) > spec.max_length or text.endswith(":"):
+                        continue
+                    c = make_candidate(page, idx, pos + off, pos + off + len(text), text, text)
+                    if c:
+                        if not c.label_left:
+                            c.heading = idx.heading_above(idx.words_in(c.start, c.end), c.bbox)
+                        out.append(c)
+            pos += len(line) + 1
+        out += name_candidates(page, idx, spec)
+    return out
+
+
+def _currency_candidates(doc: Document, idxs: dict | None = None) -> list[Candidate]:
+    codes = "|".join(CURRENCY_CODES)
+    rx = re.compile(rf"(?<![A-Za-z])(?:{codes})(?![A-Za-z])|[€$£¥]")
+    out = []
+    for page in doc.pages:
+        idx = index_for(page, idxs)
+        for m in rx.finditer(page.text):
+            value = CURRENCY_SYMBOLS.get(m.group(), m.group())
+            c = make_candidate(page, idx, m.start(), m.end(), value, m.group())
+            if c:
+                out.append(c)
+    return out
+
+
+def _pattern_candidates(doc: Document, spec: FieldSpec, idxs: dict | None = None) -> list[Candidate]:
+    pat = spec.pattern.strip("^$")
+    rx = re.compile(rf"(?<![\w.\-])(?:{pat})(?![\w\-])")
+    out = []
+    for page in doc.pages:
+        idx = index_for(page, idxs)
+        for m in rx.finditer(page.text):
+            c = make_candidate(page, idx, m.start(), m.end(), m.group(), m.group())
+            if c:
+                out.append(c)
+    return out
+
+
+def guess_dayfirst(doc: Document) -> bool:
+    """Day-first dates if the document prints d.m.y dates or a d/m/y date with day > 12."""
+    text = doc.text
+    if re.search(r"(?<![\d.])\d{1,2}\.\d{1,2}\.\d{2,4}(?![\d.])", text):
+        return True
+    for m in re.finditer(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(?:\d{4}|\d{2})(?![\d/])", text):
+        if int(m.group(1)) > 12:
+            return True
+        if int(m.group(2)) > 12:
+            return False
+    return False
+
+
+def find_candidates(doc: Document, specs: list[FieldSpec]) -> dict[str, list[Candidate]]:
+    """All candidate values for every field; fixed-choice fields get none (the model picks)."""
+    kinds = {s.kind for s in specs}
+    idxs: dict = {}   # one PageIndex per page, shared by every kind of candidate
+    dates = _date_candidates(doc, guess_dayfirst(doc), idxs) if "date" in kinds else []
+    date_spans = [(c.page, c.start, c.end) for c in dates]
+    money = _money_candidates(doc, date_spans, idxs) if kinds & {"money", "number"} else []
+    out: dict[str, list[Candidate]] = {}
+    for spec in specs:
+        if spec.kind == "date":
+            out[spec.name] = dates
+        elif spec.kind in ("money", "number"):
+            out[spec.name] = money
+        elif spec.kind == "id":
+            out[spec.name] = _id_candidates(doc, spec, idxs)
+        elif spec.kind == "currency":
+            out[spec.name] = _currency_candidates(doc, idxs)
+        elif spec.kind == "pattern_list":
+            out[spec.name] = _pattern_candidates(doc, spec, idxs)
+        elif spec.kind == "text":
+            out[spec.name] = _text_candidates(doc, spec, idxs)
+        else:
+            out[spec.name] = []
+    return out

@@ -1,0 +1,71 @@
+"""Name candidates: a page's lines -> the names printed across two lines of one block and the
+sender's name at the head of a sender line, for text fields (the candidates stage's cells give
+the rest)."""
+from __future__ import annotations
+
+import re
+
+from extractors.locate.page_index import LEGAL_FORM, PageIndex, make_candidate
+from extractors.types import COLUMN_GAP, Candidate, FieldSpec, Page
+
+
+def name_candidates(page: Page, idx: PageIndex, spec: FieldSpec) -> list[Candidate]:
+    return _joined_lines(page, idx, spec) + _sender_segments(page, idx, spec)
+
+
+# words printed before a recipient's name ("Herrn", "Mrs.", "Attn:")
+SALUTATION = re.compile(r"^(herrn?|frau|firma|an|mr|mrs|ms|miss|dr|monsieur|madame|mme|m|attn|"
+                        r"attention|z\.?\s?hd|to)\b\.?:?(\s|$)", re.I)
+NAME_LINE = re.compile(r"^[^\W\d_][^\d:@/]{1,60}$")
+
+
+def _joined_lines(page: Page, idx: PageIndex, spec: FieldSpec) -> list[Candidate]:
+    """A name printed on two lines of one block ("Nordlicht Gegenseitige" / "Versicherungsverein
+    Beispielstadt a.G."): a short first line joined with the next line when both are whole lines
+    of letters (no digits, no label colon), start at the same left edge and sit one line apart."""
+    out = []
+    for li in range(len(idx.lines) - 1):
+        a, b = idx.lines[li].strip(), idx.lines[li + 1].strip()
+        if not (NAME_LINE.match(a) and NAME_LINE.match(b)) or COLUMN_GAP in a + b:
+            continue
+        if len(a.split()) > 3 or LEGAL_FORM.search(a) or SALUTATION.match(a) or len(a) + len(b) + 1 > spec.max_length:
+            continue
+        wa, wb = idx.by_line.get(li), idx.by_line.get(li + 1)
+        if not wa or not wb or \
+                abs(min(w.x0 for w in wa) - min(w.x0 for w in wb)) > 0.5 * idx.line_height:
+            continue
+        if min(w.top for w in wb) - max(w.bottom for w in wa) > 0.6 * idx.line_height:
+            continue   # a gap: two blocks
+        start = idx.line_starts[li] + idx.lines[li].index(a)
+        end = idx.line_starts[li + 1] + idx.lines[li + 1].index(b) + len(b)
+        text = page.text[start:end]
+        c = make_candidate(page, idx, start, end, f"{a}\n{b}", text)
+        if c:
+            c.label_left = ""
+            c.flags.add("joined")
+            out.append(c)
+    return out
+
+
+SENDER_SEP = re.compile(r"\s+(?:[|·•–]|-)\s+|\s*[|·•]\s*")
+POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}[- ]?)?\d{4,5}\b|\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b")
+
+
+def _sender_segments(page: Page, idx: PageIndex, spec: FieldSpec) -> list[Candidate]:
+    """The sender line printed above a window envelope's address, or a letterhead/footer line
+    ("Beispiel GmbH | Hauptstraße 1 | 10115 Berlin", "Le Petit Atelier SARL - 12 rue des
+    Lilas - 69001 Lyon"): its first segment is the sender's name."""
+    out = []
+    for li, line in enumerate(idx.lines):
+        parts = SENDER_SEP.split(line.strip())
+        if len(parts) < 3 or COLUMN_GAP in line or not POSTCODE.search(line):
+            continue
+        name = parts[0].strip(" ,")
+        if not NAME_LINE.match(name) or len(name) > spec.max_length or len(name.split()) > 6:
+            continue
+        start = idx.line_starts[li] + line.index(name)
+        c = make_candidate(page, idx, start, start + len(name), name, name)
+        if c:
+            c.flags.add("sender_line")
+            out.append(c)
+    return out
