@@ -4,7 +4,7 @@ OCR speed (pages/s).
     python bench/scanned.py [--per-schema 6] [--seed 11] [--schema invoice ...] [--model]
                             [--keep DIR]
 
-Generates N documents per schema with samples/generate.py (text PDFs and their scanned
+Generates N documents per schema with samples.generate (text PDFs and their scanned
 variants, same ground truth) into a temporary folder, extracts both in-process (label scores
 only unless --model) and prints per-schema field accuracy side by side, plus the OCR time.
 """

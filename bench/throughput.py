@@ -13,7 +13,7 @@ the other (so they do not compete for the cores), all from this one parent:
           per document, with the schema's pydantic model (strings bounded; money copied as a
           bounded string; dates as dates; max_tokens capped)
   scale   (--scale N) this tool on the first 100 and on all N synthetic documents generated with
-          samples/generate.py: time per document and peak RSS must stay flat
+          samples.generate: time per document and peak RSS must stay flat
 
 For each: docs/minute, median and p95 seconds per document, peak RSS, field accuracy where labels
 exist. For the tool also: the model floor for its own prompts (prompt tokens / prefill rate +

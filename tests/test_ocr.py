@@ -1,4 +1,4 @@
-"""OCR fallback: real scanned PDFs (samples/generate.py's scanned variants) read with the real
+"""OCR fallback: real scanned PDFs (the scanned variants of samples.generate) read with the real
 engine (RapidOCR, models from its wheel), with the network blocked."""
 from __future__ import annotations
 
