@@ -26,6 +26,17 @@ def main():
     """
 
 
+_CONFIG = click.option("--config", type=click.Path(path_type=Path), default=None,
+                       help="TOML file of settings ([read], [decide], [run], [review]; "
+                            "see `extract settings`). Flags win over it.")
+
+
+def _apply_config(config: Path | None) -> None:
+    if config is not None:
+        from extractors.config import apply_config
+        apply_config(config)
+
+
 @main.command("run")
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--schema", "schema_spec", required=True,
@@ -39,28 +50,30 @@ def main():
 @click.option("--review-below", type=float, default=None,
               help="Send valid records whose weakest field confidence is under X to review.")
 @click.option("--password", default=None, help="Password for protected PDFs.")
-@click.option("--parse-timeout", type=float, default=60.0, show_default=True,
-              help="Seconds allowed to parse one PDF.")
-@click.option("--parse-memory", type=int, default=2048, show_default=True,
-              help="Memory limit (MB) for parsing one PDF.")
+@click.option("--parse-timeout", type=float, default=None,
+              help="CPU seconds allowed to parse one PDF (and to OCR one page) "
+                   "[default: read.parse_timeout, 60].")
+@click.option("--parse-memory", type=int, default=None,
+              help="Memory limit (MB) for parsing one PDF [default: read.parse_memory_mb, 2048].")
 @click.option("--force", is_flag=True,
               help="Redo documents already accepted or rejected in OUT (replacing their rows).")
 @click.option("--shared-output", is_flag=True,
               help="Let OUT's group read the outputs (files 0640, folders 0750); "
                    "default: owner only (0600 / 0700).")
-@click.option("--flush-every", type=click.IntRange(min=1), default=25, show_default=True,
+@click.option("--flush-every", type=click.IntRange(min=1), default=None,
               help="Write accepted rows every N documents (and every 30 s): at most that much "
-                   "work is redone after a crash.")
+                   "work is redone after a crash [default: run.flush_every, 25].")
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True,
               help="OCR pages without a usable text layer (auto), every page, or none.")
-@click.option("--read-ahead", type=click.IntRange(min=0), default=3, show_default=True,
+@click.option("--read-ahead", type=click.IntRange(min=0), default=None,
               help="Read up to N documents (each in its own limited child) while the model "
-                   "works; 0 reads each document when its turn comes.")
+                   "works; 0 reads each document when its turn comes [default: run.read_ahead, 3].")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@_CONFIG
 def run_cmd(inputs, schema_spec, out, model_path, limit, review_below, password,
             parse_timeout, parse_memory, force, shared_output, flush_every, ocr, read_ahead,
-            quiet):
+            quiet, config):
     """Extract records from PDF/.txt files and folders (recursive) into OUT.
 
     Re-running the same command skips documents already in OUT (same content, same schema);
@@ -68,19 +81,19 @@ def run_cmd(inputs, schema_spec, out, model_path, limit, review_below, password,
     import signal
 
     from extractors.decide.backends import load_backend
-    from extractors.run.batch import collect_inputs, run_batch
+    from extractors.decide.classify import load_candidates, parse_auto
+    from extractors.run import collect_inputs, run_batch
     from schemas import load_schema
     signal.signal(signal.SIGTERM, signal.default_int_handler)   # SIGTERM stops like Ctrl-C
-    from extractors.decide.classify import load_candidates, parse_auto, run_auto
     auto = parse_auto(schema_spec) is not None
     try:
+        _apply_config(config)
         schema = load_candidates(schema_spec) if auto else load_schema(schema_spec)
         files = collect_inputs(list(inputs), limit)
         if not files:
             raise RunError("no .pdf or .txt files found in the given inputs")
         backend = load_backend(model_path)
-        batch = run_auto if auto else run_batch
-        s = batch(files, schema_spec if auto else schema, backend, out,
+        s = run_batch(files, schema, backend, out,
                   review_below=review_below, password=password, parse_timeout=parse_timeout,
                   parse_mem_mb=parse_memory, progress=not quiet, force=force,
                   shared_output=shared_output, flush_every=flush_every, ocr=ocr,
@@ -97,16 +110,45 @@ def run_cmd(inputs, schema_spec, out, model_path, limit, review_below, password,
     click.echo(f"documents: {s.documents}  accepted: {s.accepted}  rejected: {s.rejected}"
                f"{'  (' + reasons + ')' if reasons else ''}{skipped}  time: {s.seconds:.1f}s"
                f"  ({s.seconds / max(s.documents, 1):.2f}s/doc)")
-    if getattr(s, "repaired", None):
+    if s.repaired:
         click.echo("finished after an interrupted run: " +
                    ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in s.repaired.items()))
     if auto:
-        for name, n in sorted(getattr(s, "by_schema", {}).items()):
+        for name, n in sorted(s.by_schema.items()):
             click.echo(f"{name}: {n} documents  records: {out / name / 'records.parquet'}  "
                        f"rejected: {out / name / 'rejected'}")
         click.echo(f"not classified or unreadable: {out / 'rejected'}")
     else:
         click.echo(f"records: {out / 'records.parquet'}  rejected: {out / 'rejected'}")
+
+
+@main.command("settings")
+@_CONFIG
+def settings_cmd(config):
+    """List every tuned setting (section, key, value, what measured it), as a config file
+    would change them."""
+    from extractors.config import all_settings
+    try:
+        _apply_config(config)
+    except ExtractError as exc:
+        _fail(str(exc))
+    section = None
+    for s in all_settings():
+        if s.section != section:
+            section = s.section
+            click.echo(f"[{section}]")
+        click.echo(f"{s.key} = {_toml(s.value):<10} # {s.note}" if s.note else
+                   f"{s.key} = {_toml(s.value)}")
+
+
+def _toml(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, tuple):
+        return "[" + ", ".join(_toml(x) for x in v) + "]"
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return repr(v)
 
 
 @main.command("schemas")
@@ -139,7 +181,7 @@ def eval_cmd(inputs, schema_spec, gold, out, model_path, fields, report, limit, 
     from extractors.decide.backends import load_backend
     from extractors.eval.score import evaluate, format_report, load_gold
     from extractors.fieldspecs import field_specs
-    from extractors.run.batch import collect_inputs, run_batch
+    from extractors.run import collect_inputs, run_batch
     from extractors.write.files import write_json
     from schemas import load_schema
     try:
@@ -183,7 +225,7 @@ _SCHEMA = click.option("--schema", "schema_spec", default=None,
 
 
 def _review_call(fn, *args, **kwargs):
-    from extractors.review.queue import ReviewError
+    from extractors.errors import ReviewError
     try:
         return fn(*args, **kwargs)
     except (ReviewError, ExtractError) as exc:

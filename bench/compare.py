@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from extractors.errors import DocumentError
 from extractors.eval.score import load_gold, same
-from extractors.run.batch import Extractor
+from extractors.run import Extractor
 from extractors.read.document import read_document
 from schemas import load_schema  # noqa: E402
 

@@ -26,7 +26,7 @@ import generate  # noqa: E402
 
 from extractors.errors import DocumentError
 from extractors.eval.score import load_gold, same
-from extractors.run.batch import Extractor
+from extractors.run import Extractor
 from extractors.read.document import read_document
 from schemas import load_schema  # noqa: E402
 

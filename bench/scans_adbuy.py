@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from extractors.errors import DocumentError
 from extractors.eval.score import load_gold, same
-from extractors.run.batch import Extractor
+from extractors.run import Extractor
 from extractors.read.document import file_sha256, read_document
 from schemas import load_schema  # noqa: E402
 

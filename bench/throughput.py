@@ -77,7 +77,7 @@ def _stats(times: list[float], wall: float, n: int, cpu: float | None = None) ->
 
 
 def _files(root: Path, gold: list[dict] | None, limit: int | None) -> list[Path]:
-    from extractors.run.batch import collect_inputs
+    from extractors.run import collect_inputs
     if gold is not None:
         files = [root / g["file"] for g in gold if (root / g["file"]).exists()]
     else:

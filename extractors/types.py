@@ -84,6 +84,7 @@ class Candidate:
     flags: set = field(default_factory=set)
     rel_top: float = 0.0     # vertical position on its page, 0 (top) .. 1 (bottom)
     score: float = 0.0
+    kind: str = ""           # the kind of the field it was ranked for (set by the run stage)
 
     def evidence(self) -> dict:
         return {"page": self.page, "start": self.start, "end": self.end,
@@ -116,7 +117,8 @@ class Summary:
     skipped: int = 0
     seconds: float = 0.0
     reasons: dict = field(default_factory=dict)
-    repaired: dict = field(default_factory=dict)
+    repaired: dict = field(default_factory=dict)   # what a crash had left, finished or undone
+    by_schema: dict = field(default_factory=dict)  # --schema auto: documents per chosen schema
 
 
 @dataclass

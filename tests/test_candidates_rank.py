@@ -160,7 +160,7 @@ def test_a_generic_number_label_qualified_by_another_word_is_someone_elses_numbe
 
 
 def _seller_buyer(tmp_path, text):
-    from extractors.run.batch import Extractor
+    from extractors.run import Extractor
     p = tmp_path / "inv.txt"
     p.write_text(text)
 

@@ -6,12 +6,12 @@ from outlines_core import Vocabulary
 
 from extractors.decide import backends as model_mod
 from extractors.types import Candidate
-from extractors.decide.choose import (ASK_MARGIN, choose_field, combine, field_prompt,
-                                      printed_context)
+from extractors.decide import settings
+from extractors.decide.choose import choose_field, combine, field_prompt, printed_context
 from extractors.types import FieldSpec
 from extractors.fieldspecs import field_specs
 from extractors.decide.backends import AnswerGrammars, LlamaBackend, ThreadTuner, answer_regex
-from extractors.run.batch import Extractor
+from extractors.run import Extractor
 from extractors.read.document import read_document
 from schemas import REGISTRY
 
@@ -34,7 +34,7 @@ def test_no_options_means_no_value_and_no_model_call(fake_backend):
 
 
 def test_clear_label_winner_is_taken_without_asking_the_model(fake_backend):
-    opts = [_opt("ACME GmbH", 0.9), _opt("Blue River Ltd", 0.9 - ASK_MARGIN - 0.05)]
+    opts = [_opt("ACME GmbH", 0.9), _opt("Blue River Ltd", 0.9 - settings.ASK_MARGIN - 0.05)]
     ch = choose_field(fake_backend, SPEC, opts)
     assert ch.candidate.text == "ACME GmbH"
     assert fake_backend.calls == []

@@ -94,7 +94,7 @@ def test_run_auto_routes_documents_to_their_schema_folders(tmp_path, fake_backen
 
     import polars as pl
 
-    from extractors.decide.classify import run_auto
+    from extractors.run import run_batch
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     for schema in REGISTRY:
@@ -103,7 +103,8 @@ def test_run_auto_routes_documents_to_their_schema_folders(tmp_path, fake_backen
     (inbox / "letter.txt").write_text("Dear Sam,\nthe garden party is on Sunday. Bring a cake "
                                       "and your good mood.\nLove, Alex\n")
     out = tmp_path / "out"
-    s = run_auto(sorted(inbox.iterdir()), "auto", fake_backend, out, progress=False)
+    s = run_batch(sorted(inbox.iterdir()), load_candidates("auto"), fake_backend, out,
+                  progress=False)
     assert s.documents == 2 * len(REGISTRY) + 1 and s.reasons.get("unclassified") == 1
     assert s.by_schema == {name: 2 for name in REGISTRY}
     for name in REGISTRY:
@@ -121,7 +122,8 @@ def test_run_auto_routes_documents_to_their_schema_folders(tmp_path, fake_backen
     rej = [json.loads(f.read_text()) for f in (out / "rejected").glob("*.json")]
     assert [(r["reason"], r["schema"], r["source_file"].split("/")[-1]) for r in rej] == \
         [("unclassified", "auto", "letter.txt")]
-    again = run_auto(sorted(inbox.iterdir()), "auto", fake_backend, out, progress=False)
+    again = run_batch(sorted(inbox.iterdir()), load_candidates("auto"), fake_backend, out,
+                  progress=False)
     assert again.skipped == 2 * len(REGISTRY) + 1
 
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from cli import main
 from extractors.fieldspecs import field_specs, row_specs
 from extractors.locate.line_items import extract_items, top_level_pages
-from extractors.run.batch import collect_inputs, run_batch
+from extractors.run import collect_inputs, run_batch
 from extractors.read.document import read_document
 from samples import generate
 from schemas import REGISTRY, load_schema

@@ -103,7 +103,7 @@ def test_scanned_pdf_is_ocred_with_word_boxes_in_pdf_points(ocr_doc, scanned_inv
 
 def test_ocr_document_extracts_with_grounded_evidence(ocr_doc, scanned_invoice, fake_backend):
     from extractors.eval.score import same
-    from extractors.run.batch import Extractor
+    from extractors.run import Extractor
     from schemas import REGISTRY
     truth = scanned_invoice[1]
     ex = Extractor(REGISTRY["invoice"], fake_backend).extract(ocr_doc)

@@ -6,7 +6,7 @@ import polars as pl
 from extractors.decide.choose import choose_field
 from extractors.types import Candidate
 from extractors.fieldspecs import field_specs
-from extractors.run.batch import run_batch
+from extractors.run import run_batch
 from schemas import REGISTRY, load_schema
 
 

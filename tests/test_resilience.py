@@ -156,7 +156,7 @@ def _crash_child(files, out, crash_at, after, kw):
 
     from tqdm import tqdm
 
-    from extractors.run.batch import run_batch
+    from extractors.run import run_batch
     from schemas import load_schema
     tqdm.set_lock(threading.RLock())   # no multiprocessing lock left behind by os._exit
     real, n = os.replace, [0]
@@ -186,7 +186,7 @@ def test_crash_at_every_write_then_resume_is_exactly_once(tmp_path, fake_backend
     """A run dies at each rename of an output file in turn (before and after it), in a fresh
     run, in a --force run that moves every record to rejected/ (review_below) and in a --force
     run that moves them back; the next run resumes; every input ends exactly once."""
-    from extractors.run.batch import run_batch
+    from extractors.run import run_batch
     from schemas import load_schema
     files = make_batch(tmp_path / "in", good=4, junk=2)
     schema = load_schema("invoice")
@@ -540,7 +540,7 @@ def test_injection_twins_give_identical_records(tmp_path, real_backend):
     """Real read path and embedded model: the clean invoice, its twin with every hidden kind at
     once, and a twin that also prints the instructions visibly. The hidden-text twin shows the
     model exactly the prompts of the clean one; all three give the same record."""
-    from extractors.run.batch import run_batch
+    from extractors.run import run_batch
     from schemas import load_schema
     twins = {"clean": injected_invoice(), "hidden": injected_invoice(hidden=HIDDEN_KINDS),
              "hidden_and_visible": injected_invoice(hidden=HIDDEN_KINDS, visible=True)}
@@ -630,7 +630,7 @@ def load_fields() -> list[str]:
 
 
 def test_shared_output_gives_group_read_and_a_default_run_takes_it_back(tmp_path, fake_backend):
-    from extractors.run.batch import run_batch
+    from extractors.run import run_batch
     from schemas import load_schema
     files = make_batch(tmp_path / "in", good=2, junk=1)
     out = tmp_path / "out"

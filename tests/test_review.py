@@ -16,7 +16,7 @@ from extractors import review
 from extractors.review import learn
 from extractors.eval.score import evaluate, load_gold
 from extractors.fieldspecs import field_specs
-from extractors.run.batch import run_batch
+from extractors.run import run_batch
 from schemas import load_schema
 from tests.conftest import INVOICE_TXT, FakeBackend
 

@@ -20,7 +20,7 @@ from PIL import Image
 
 from extractors import review
 from extractors.review import html as review_html
-from extractors.run.batch import run_batch
+from extractors.run import run_batch
 from schemas import load_schema
 from tests.conftest import ROOT, SHARED, FakeBackend
 

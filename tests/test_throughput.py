@@ -93,7 +93,7 @@ def test_turned_pages_take_the_pdfium_path_and_read_like_pdfplumber(pdf, rotate,
 
 # ------------------------------------------------------------------------------ read ahead
 def test_read_ahead_keeps_order_skips_done_and_hands_over_errors():
-    from extractors.run.batch import ReadAhead
+    from extractors.run import ReadAhead
     live, peak, lock = [0], [0], threading.Lock()
 
     def read(path, sha):
@@ -107,7 +107,7 @@ def test_read_ahead_keeps_order_skips_done_and_hands_over_errors():
             raise DocumentError("parse_error", "broken", stage="read")
         return f"doc:{path.name}"
 
-    import extractors.run.batch as pipeline
+    import extractors.run.read_ahead as pipeline
     names = ["a.pdf", "b.pdf", "bad.pdf", "c.pdf", "a-again.pdf", "d.pdf", "e.pdf"]
     shas = {n: n.split("-")[0].removesuffix(".pdf") for n in names}          # a-again.pdf: same content as a.pdf
     real = pipeline.safe_sha
@@ -139,7 +139,7 @@ def test_reading_overlaps_the_model(tmp_path, fake_backend):
     without it, reading and the model take turns. Checked on the recorded intervals (not on wall
     time, which a loaded machine stretches)."""
     import extractors.run.batch as pipeline
-    from extractors.run.batch import run_batch
+    from extractors.run import run_batch
     from schemas import load_schema
     src = sorted((ROOT / "samples" / "utility_bill").glob("*.pdf"))[:4]
     real_read, real_extract = pipeline.read_document, pipeline.Extractor.extract
@@ -213,10 +213,10 @@ def test_flushes_write_parts_and_one_compaction_folds_them(tmp_path):
 
 
 def test_a_batch_flushes_parts_and_ends_with_one_records_file(tmp_path, fake_backend):
-    from extractors.run.batch import run_batch
+    import extractors.run.outputs as pipeline
+    from extractors.run import run_batch
     from extractors.write.records import PARTS, append_records
     from schemas import load_schema
-    import extractors.run.batch as pipeline
     src = sorted((ROOT / "samples" / "utility_bill").glob("*.pdf"))
     seen = []
 

@@ -11,6 +11,7 @@ import hashlib
 import math
 import os
 from pathlib import Path
+from typing import Protocol
 
 from extractors.errors import RunError
 
@@ -260,6 +261,17 @@ class KVSnapshots:
         return _common_prefix(toks, tokens)
 
 
+class Backend(Protocol):
+    """What the choose stage needs of a model: its name and file hash (provenance) and, for a
+    prompt that lists n numbered options, the probability of each answer "0" (none) .. "n" and
+    the number of prompt tokens. LlamaBackend implements it; tests use a fake that does."""
+
+    name: str
+    sha256: str
+
+    def choose(self, prompt: str, n_options: int) -> tuple[list[float], int]: ...
+
+
 class LlamaBackend:
     """llama.cpp via llama-cpp-python: prompt -> probabilities over option numbers.
 
@@ -376,20 +388,10 @@ class LlamaBackend:
         self.answers += 1
         return [e / z for e in exps], n
 
-    def choose_value(self, spec, excerpt: str):
-        """Fixed-choice field (bool / Literal / Enum): pick among the schema's values."""
-        from extractors.types import Candidate
-        choices = spec.choices[:MAX_OPTIONS]
-        opts = [Candidate(v, v, 0, 0, 0, (0, 0, 0, 0), line="") for v in choices]
-        from extractors.decide.choose import INSTRUCTION, field_prompt
-        probs, _ = self.choose(INSTRUCTION + field_prompt(spec, opts, excerpt), len(opts))
-        i = max(range(1, len(probs)), key=lambda k: probs[k])
-        return choices[i - 1], round(probs[i], 4)
+
+BACKENDS: dict[str, type[Backend]] = {"llama": LlamaBackend}
 
 
-BACKENDS = {"llama": LlamaBackend}
-
-
-def load_backend(model_path: str | None, name: str = "llama"):
+def load_backend(model_path: str | None, name: str = "llama") -> Backend:
     path, sha = resolve_model(model_path)
     return BACKENDS[name](path, sha)

@@ -7,26 +7,22 @@ the label scores from the rank stage; the confidence stored is the model's own p
 the chosen option.
 
 The model is asked only when the label scores leave the top options close (margin below
-ASK_MARGIN): measured on real ad orders, gemma-3-270m agrees with a clear label winner and asking it
+settings.ASK_MARGIN): measured on real ad orders, gemma-3-270m agrees with a clear label winner and asking it
 costs ~0.6 s per field.
 """
 from __future__ import annotations
 
 import math
 
+from extractors.decide.backends import MAX_OPTIONS
 from extractors.types import Candidate, Choice, FieldSpec
+from extractors.decide import settings
 
 INSTRUCTION = (
     "You read business documents and pick the value of one field. Each option is a value "
     "printed in the document, shown with the line it was printed on. Answer with the number of "
     "the option that is the field's value, or 0 if none is.\n\n"
 )
-ASK_MARGIN = 0.15
-PRIOR_WEIGHT = 4.0      # how much the label score counts against the model's log-probability
-
-
-LEFT_CONTEXT = 48       # characters of the printed line shown before the value (labels sit left)
-RIGHT_CONTEXT = 16      # and after it
 
 
 def printed_context(c: Candidate) -> str:
@@ -35,8 +31,8 @@ def printed_context(c: Candidate) -> str:
     line = c.line or ""
     at = line.find(c.text) if c.text else -1
     if at < 0:
-        return line[:LEFT_CONTEXT + RIGHT_CONTEXT]
-    lo, hi = max(0, at - LEFT_CONTEXT), min(len(line), at + len(c.text) + RIGHT_CONTEXT)
+        return line[:settings.LEFT_CONTEXT + settings.RIGHT_CONTEXT]
+    lo, hi = max(0, at - settings.LEFT_CONTEXT), min(len(line), at + len(c.text) + settings.RIGHT_CONTEXT)
     if lo > 0:
         cut = line.find(" ", lo, at)
         lo = cut + 1 if cut >= 0 else lo
@@ -67,7 +63,7 @@ def combine(probs: list[float], options: list[Candidate], required: bool) -> tup
     scores = []
     for i, p in enumerate(probs):
         prior = (0.15 if required else 0.3) if i == 0 else options[i - 1].score
-        scores.append(math.log(max(p, 1e-9)) + PRIOR_WEIGHT * prior)
+        scores.append(math.log(max(p, 1e-9)) + settings.PRIOR_WEIGHT * prior)
     best_i = max(range(len(scores)), key=lambda i: scores[i])
     m = scores[best_i]
     z = sum(math.exp(s - m) for s in scores)
@@ -77,7 +73,7 @@ def combine(probs: list[float], options: list[Candidate], required: bool) -> tup
 def choose_field(backend, spec: FieldSpec, options: list[Candidate], excerpt: str = "") -> Choice:
     if not options:
         return Choice(None, 1.0 if not spec.required else 0.0, [1.0])
-    clear = len(options) == 1 or options[0].score - options[1].score >= ASK_MARGIN
+    clear = len(options) == 1 or options[0].score - options[1].score >= settings.ASK_MARGIN
     if clear and options[0].score > 0.3:
         probs, n_tokens = [1.0 / (len(options) + 1)] * (len(options) + 1), 0
     else:
@@ -85,3 +81,13 @@ def choose_field(backend, spec: FieldSpec, options: list[Candidate], excerpt: st
         probs, n_tokens = backend.choose(prompt, len(options))
     i, conf = combine(probs, options, spec.required)
     return Choice(options[i - 1] if i else None, round(float(conf), 4), probs, n_tokens)
+
+
+def choose_fixed(backend, spec: FieldSpec, excerpt: str) -> tuple[str, float]:
+    """A fixed-choice field (bool / Literal / Enum): the model picks among the schema's values,
+    shown as numbered options with the document's first lines as context."""
+    choices = spec.choices[:MAX_OPTIONS]
+    opts = [Candidate(v, v, 0, 0, 0, (0, 0, 0, 0), line="") for v in choices]
+    probs, _ = backend.choose(INSTRUCTION + field_prompt(spec, opts, excerpt), len(opts))
+    i = max(range(1, len(probs)), key=lambda k: probs[k])
+    return choices[i - 1], round(probs[i], 4)

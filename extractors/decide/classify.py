@@ -9,7 +9,7 @@ bills and on invoices), and required fields weigh twice the optional ones. The s
 the weighted mean over its fields, in [0, 1].
 
 The best-scoring schema wins; its confidence is a softmax over the candidates' scores. A
-document whose best score is under `MIN_SCORE`, or whose winner is no clearer than `MIN_MARGIN`
+document whose best score is under `settings.CLASSIFY_MIN_SCORE`, or whose winner is no clearer than `settings.CLASSIFY_MIN_MARGIN`
 over the runner-up with a low score, is rejected as `unclassified`.
 
     auto                          all built-in schemas
@@ -27,17 +27,12 @@ from extractors.fieldspecs import field_specs
 from extractors.locate.page_index import looks_like_label
 from extractors.locate.rank import label_tokens, label_match
 from extractors.types import COLUMN_GAP, Classification, Document, FieldSpec
-
-MIN_SCORE = 0.15        # below this no schema's labels are really printed on the document
-MIN_MARGIN = 0.03       # a tie this close between weak scores is no decision
-CONFIDENT_SCORE = 0.5   # ... unless the winner's own labels are clearly there
-TEMPERATURE = 0.06      # softmax temperature over scores -> confidence
-PAGES = 3               # the labels of a document type are on its first pages
-STRONG = 0.6            # a field match under this counts for little (a word, not a label)
+from extractors.decide import settings
 
 
-def label_snippets(doc: Document, pages: int = PAGES) -> list[str]:
+def label_snippets(doc: Document, pages: int | None = None) -> list[str]:
     """The label-like text of the first pages: cells of each line and what precedes a colon."""
+    pages = settings.CLASSIFY_PAGES if pages is None else pages
     out: list[str] = []
     seen = set()
     for page in doc.pages[:pages]:
@@ -119,13 +114,13 @@ class Classifier:
                 w = 1.0 if spec.required else 0.5
                 weight += w
                 m, text = _best(snippets, tuple(spec.labels))
-                if m < STRONG:
+                if m < settings.CLASSIFY_STRONG:
                     m *= 0.25
                 elif others:
                     rival = max(label_match(text, tuple(o.labels)) for o in others)
                     if rival >= m - 0.05:
                         m *= 0.5      # the same label explains another type's field as well
-                if m >= STRONG * 0.5:
+                if m >= settings.CLASSIFY_STRONG * 0.5:
                     ev[spec.name] = text
                 total += w * m
             scores[s.name] = round(total / weight, 4) if weight else 0.0
@@ -138,13 +133,13 @@ class Classifier:
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])
         top_name, top = ranked[0]
         second = ranked[1][1] if len(ranked) > 1 else 0.0
-        exps = {k: math.exp((v - top) / TEMPERATURE) for k, v in scores.items()}
+        exps = {k: math.exp((v - top) / settings.CLASSIFY_TEMPERATURE) for k, v in scores.items()}
         conf = exps[top_name] / sum(exps.values())
         if len(ranked) == 1:     # one candidate: how well its labels are there is all we know
-            conf = min(1.0, top / CONFIDENT_SCORE)
-        if top < MIN_SCORE or (top - second < MIN_MARGIN and top < CONFIDENT_SCORE):
+            conf = min(1.0, top / settings.CLASSIFY_CONFIDENT_SCORE)
+        if top < settings.CLASSIFY_MIN_SCORE or (top - second < settings.CLASSIFY_MIN_MARGIN and top < settings.CLASSIFY_CONFIDENT_SCORE):
             why = (f"no schema's labels are printed on it (best {top_name} {top:.2f})"
-                   if top < MIN_SCORE else
+                   if top < settings.CLASSIFY_MIN_SCORE else
                    f"{top_name} {top:.2f} and {ranked[1][0]} {second:.2f} fit equally")
             raise DocumentError("unclassified", f"document type not recognised: {why}",
                                 stage="classify",
@@ -173,91 +168,4 @@ def load_candidates(spec: str) -> list:
     return [load_schema(n) for n in (names or list(REGISTRY))]
 
 
-# ---------------------------------------------------------------------------------------------
-# a batch with --schema auto
-# ---------------------------------------------------------------------------------------------
 AUTO = "auto"            # the `schema` of rejections made before a schema was chosen
-CHUNK = 25               # documents read and classified before they are extracted
-
-
-def run_auto(files, spec: str, backend, out, *, ocr: str = "auto", password=None,
-             parse_timeout: float = 60.0, parse_mem_mb: int = 2048, force: bool = False,
-             progress: bool = True, **batch_kwargs):
-    """`--schema auto[:a,b]`: read and classify each document, then extract it with the chosen
-    schema into OUT/<schema>/ (records, rejected/ — one folder per schema, since each has its
-    own columns). Rows carry `schema_confidence` and `schema_scores`. Documents that cannot be
-    read or classified are rejected into OUT/rejected/ with schema `auto` (reason
-    `unclassified`, or the read stage's reason). Resumable like run_batch: documents already
-    in any of these folders are skipped unless `force`."""
-    import datetime as dt
-    import json
-    import time
-    import uuid
-    from pathlib import Path
-
-    from tqdm import tqdm
-
-    from extractors.read.document import read_document
-    from extractors.run.batch import reject_document, safe_sha, ledger, run_batch
-    from extractors.types import Summary
-    from extractors.write.files import FILE_MODE, SHARED_FILE_MODE, ensure_dir
-
-    out = Path(out)
-    candidates = load_candidates(spec)
-    clf = Classifier(candidates)
-    by_name = {s.name: s for s in candidates}
-    mode = SHARED_FILE_MODE if batch_kwargs.get("shared_output") else FILE_MODE
-    ensure_dir(out, mode)
-    done: set[str] = set()
-    if not force:
-        done |= ledger(out, AUTO)
-        for name in by_name:
-            if (out / name).is_dir():
-                done |= ledger(out / name, name)
-    run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
-    prov = {"schema": AUTO, "schema_version": ",".join(by_name), "model": backend.name,
-            "model_sha256": backend.sha256, "run_id": run_id}
-    total = Summary()
-    t0 = time.perf_counter()
-    files = list(files)
-    bar = tqdm(total=len(files), unit="doc", disable=not progress, desc="extract (auto)")
-    for i in range(0, len(files), CHUNK):
-        groups: dict[str, list] = {}
-        preread: dict = {}
-        for path in files[i:i + CHUNK]:
-            bar.update(1)
-            total.documents += 1
-            sha = safe_sha(path)
-            if sha in done:
-                total.skipped += 1
-                continue
-            done.add(sha)
-            try:
-                doc = read_document(path, password=password, timeout=parse_timeout,
-                                    mem_mb=parse_mem_mb, sha256=sha, ocr=ocr)
-                c = clf.classify(doc)
-            except Exception as exc:  # noqa: BLE001 - no document is lost to a traceback
-                from extractors.errors import DocumentError
-                if not isinstance(exc, DocumentError):
-                    exc = DocumentError("internal_error", f"{type(exc).__name__}: {exc}",
-                                        stage="classify")
-                reject_document(out, path, sha, exc, prov, mode)
-                total.rejected += 1
-                total.reasons[exc.reason] = total.reasons.get(exc.reason, 0) + 1
-                continue
-            groups.setdefault(c.schema, []).append(path)
-            preread[path] = (doc, {"schema_confidence": c.confidence,
-                                   "schema_scores": json.dumps(c.scores, sort_keys=True)})
-        for name, paths in groups.items():
-            s = run_batch(paths, by_name[name], backend, out / name, password=password,
-                          parse_timeout=parse_timeout, parse_mem_mb=parse_mem_mb, force=True,
-                          progress=False, preread=preread, ocr=ocr, **batch_kwargs)
-            total.accepted += s.accepted
-            total.rejected += s.rejected
-            for k, v in s.reasons.items():
-                total.reasons[k] = total.reasons.get(k, 0) + v
-            total.by_schema = getattr(total, "by_schema", {})
-            total.by_schema[name] = total.by_schema.get(name, 0) + len(paths)
-    bar.close()
-    total.seconds = time.perf_counter() - t0
-    return total

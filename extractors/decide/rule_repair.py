@@ -13,9 +13,7 @@ from __future__ import annotations
 import itertools
 
 from pydantic import ValidationError
-
-WIDTHS = (12, 12, 4)   # options tried per field when 1, 2, 3 fields change at once
-LIMIT = 20000          # combinations validated per step at most
+from extractors.decide import settings
 
 
 def _score_of(ex, name: str) -> float:
@@ -24,7 +22,7 @@ def _score_of(ex, name: str) -> float:
 
 
 def _first_valid(model, ex, trials) -> dict | None:
-    for _cost, changes in sorted(trials, key=lambda t: t[0])[:LIMIT]:
+    for _cost, changes in sorted(trials, key=lambda t: t[0])[:settings.REPAIR_LIMIT]:
         values = dict(ex.values)
         values.update({n: o.value for n, o in changes})
         try:
@@ -35,17 +33,18 @@ def _first_valid(model, ex, trials) -> dict | None:
     return None
 
 
-def repair_by_rules(model, ex, kinds=("money", "date"), widths: tuple[int, ...] = WIDTHS,
+def repair_by_rules(model, ex, kinds=("money", "date"), widths: tuple[int, ...] | None = None,
                     all_options=None) -> bool:
     """Change `ex` (an Extraction) in place so that it validates; True when a change was found.
     `all_options`: field -> callable giving every ranked option of a money field (step 1)."""
+    widths = settings.REPAIR_WIDTHS if widths is None else widths
     names = [n for n, opts in ex.options.items()
-             if opts and getattr(opts[0], "_kind", None) in kinds]
+             if opts and opts[0].kind in kinds]
     all_options = all_options or {}
 
     def alternatives(n, width):
         opts = ex.options[n]
-        if width is None and getattr(opts[0], "_kind", None) == "money" and n in all_options:
+        if width is None and opts[0].kind == "money" and n in all_options:
             opts = all_options[n]()
         elif width is None:
             opts = opts[:widths[0]]

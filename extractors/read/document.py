@@ -17,6 +17,7 @@ import resource
 from pathlib import Path
 
 from extractors.errors import DocumentError
+from extractors.read import settings
 from extractors.read.child import wait_for_child, limit_child
 from extractors.read.pdf import classify_pdf_error, read_pdf_pages
 from extractors.types import Document, Page, Word
@@ -100,10 +101,12 @@ def _read_pdf_isolated(path: str, password, timeout: float, mem_mb: int) -> list
     return payload
 
 
-def read_document(path: Path, *, password: str | None = None, timeout: float = 60.0,
-                  mem_mb: int = 2048, isolate: bool = True, sha256: str | None = None,
+def read_document(path: Path, *, password: str | None = None, timeout: float | None = None,
+                  mem_mb: int | None = None, isolate: bool = True, sha256: str | None = None,
                   ocr: str = "auto") -> Document:
     """Turn one input file into a Document, or raise a DocumentError with a reason code."""
+    timeout = settings.PARSE_TIMEOUT if timeout is None else timeout
+    mem_mb = settings.PARSE_MEMORY_MB if mem_mb is None else mem_mb
     path = Path(path)
     size = path.stat().st_size
     sha = sha256 or file_sha256(path)   # the pipeline has already hashed it for the ledger
@@ -132,9 +135,7 @@ def read_document(path: Path, *, password: str | None = None, timeout: float = 6
             raise DocumentError(reason, message, stage="read") from None
     if not pages:
         raise DocumentError("parse_error", "PDF has no pages", stage="read")
-    from extractors.read.ocr import (
-        apply_ocr,  # pages without a usable text layer: OCR (own child, limits)
-    )
+    from extractors.read.ocr import apply_ocr
     pages = apply_ocr(str(path), pages, ocr, password=password, page_timeout=timeout,
                       mem_mb=mem_mb, isolate=isolate)
     if not any(p.words for p in pages):

@@ -127,10 +127,13 @@ def _has_images(path: str) -> bool:
 
 
 def apply_ocr(path: str, pages: list[Page], mode: str = "auto", *, password: str | None = None,
-              page_timeout: float = 60.0, mem_mb: int = 2048, isolate: bool = True) -> list[Page]:
+              page_timeout: float | None = None, mem_mb: int | None = None,
+              isolate: bool = True) -> list[Page]:
     """Pages with their text layer replaced by OCR where it is unusable (or everywhere, with
     mode `always`). Pages OCR'd are marked `ocr=True`. Raises DocumentError when OCR itself
     fails or takes longer than `page_timeout` seconds per page to OCR."""
+    page_timeout = settings.PARSE_TIMEOUT if page_timeout is None else page_timeout
+    mem_mb = settings.PARSE_MEMORY_MB if mem_mb is None else mem_mb
     if mode not in OCR_MODES:
         raise ValueError(f"OCR mode must be one of {', '.join(OCR_MODES)}, not {mode!r}")
     sure, maybe = pages_to_check(pages, mode)

@@ -89,7 +89,8 @@ def read_pdf_pages(path: str, password: str | None, engine: str = "auto") -> lis
         plumber_pages = pdf.pages
         fast = _open_pdfium(path, password, len(plumber_pages)) if engine == "auto" else None
         try:
-            from extractors.read.pdfium_text import NoUnicode, fast_page_ok
+            from extractors.errors import NoUnicode
+            from extractors.read.pdfium_text import fast_page_ok
             for i, p in enumerate(plumber_pages, start=1):
                 page = None
                 if fast is not None:

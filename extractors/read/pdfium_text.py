@@ -15,14 +15,13 @@ import ctypes
 import math
 from dataclasses import dataclass
 
+from extractors.errors import NoUnicode
+
 TEXT, PATH, IMAGE, FORM = 1, 2, 3, 5
 _GENERATED = frozenset((0x20, 0x0D, 0x0A))
 IDENTITY = (1, 0, 0, 1, 0, 0)
 
 
-class NoUnicode(Exception):
-    """A font on the page has no Unicode map: pdfplumber reads the page (its `(cid:N)` text
-    is what the OCR fallback recognises as a garbage text layer)."""
 
 
 @dataclass

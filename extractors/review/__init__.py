@@ -28,20 +28,8 @@ from __future__ import annotations
 from extractors.review.accept import AcceptResult, accept, discard
 from extractors.review.fix import check, coerce, fix, parse_assignments, schema_of
 from extractors.review.listing import format_list, format_show, list_items
-from extractors.review.queue import (
-                                     ACCEPTED,
-                                     DISCARDED,
-                                     LOCK,
-                                     QUEUE,
-                                     Item,
-                                     ReviewError,
-                                     check_out,
-                                     default_reviewer,
-                                     discarded_hashes,
-                                     get_item,
-                                     pending,
-                                     queue_dir,
-                                     resolve_source,
-                                     review_lock,
-)
+from extractors.review.queue import (ACCEPTED, DISCARDED, LOCK, QUEUE, Item, check_out,
+                                     default_reviewer, discarded_hashes, get_item, pending,
+                                     queue_dir, resolve_source, review_lock)
+from extractors.errors import ReviewError
 from extractors.review.recover import recover

@@ -12,20 +12,10 @@ from extractors.decide.validate import validate_record
 from extractors.errors import DocumentError
 from extractors.fieldspecs import field_specs
 from extractors.review.fix import schema_of
-from extractors.review.queue import (
-    Item,
-    ReviewError,
-    archive_accepted,
-    check_out,
-    move_discarded,
-    now_utc,
-    out_records_lock,
-    default_reviewer,
-    get_item,
-    pending,
-    resolve_source,
-    review_lock,
-)
+from extractors.review.queue import (Item, archive_accepted, check_out, move_discarded, now_utc,
+                                     out_records_lock, default_reviewer, get_item, pending,
+                                     resolve_source, review_lock)
+from extractors.errors import ReviewError
 from extractors.review.recover import recover
 from extractors.write.files import write_json
 from extractors.write.records import append_records
@@ -110,7 +100,7 @@ def _prepare(out: Path, item: Item, schema, reviewer: str, learn: bool,
                                          item.source_file, store)
         store.add(example)
     from extractors.fieldspecs import count_column, row_specs
-    from extractors.run.batch import child_rows
+    from extractors.write.items import child_rows
     children = {}
     for spec in specs:
         if spec.kind == "items":

@@ -13,15 +13,9 @@ from extractors.decide.validate import validate_record
 from extractors.errors import DocumentError, ExtractError
 from extractors.fieldspecs import field_specs
 from extractors.normalize import parse_amount, parse_date
-from extractors.review.queue import (
-    Item,
-    ReviewError,
-    check_out,
-    now_utc,
-    default_reviewer,
-    get_item,
-    review_lock,
-)
+from extractors.review.queue import (Item, check_out, now_utc, default_reviewer, get_item,
+                                     review_lock)
+from extractors.errors import ReviewError
 from extractors.review.recover import recover
 from extractors.types import FieldSpec
 from extractors.write.files import write_json

@@ -18,9 +18,9 @@ Every record a reviewer accepts (`extract review accept`) teaches:
 A hint is keyed by the document's fingerprint: the set of words printed on its first page (a
 template prints the same words on every document: the issuer's name and address, headings,
 column headers, fine print). A later document uses the examples whose fingerprint is close
-(Jaccard >= MIN_SIMILARITY; the nearest MAX_NEIGHBOURS): `apply_hints` gives each field the
+(Jaccard >= settings.MIN_SIMILARITY; the nearest settings.MAX_NEIGHBOURS): `apply_hints` gives each field the
 labels they taught (weighted by similarity; labels they disproved and schema labels they
-avoided are left out), and `rerank` adds POSITION_BONUS to the score of an option printed where
+avoided are left out), and `rerank` adds settings.POSITION_BONUS to the score of an option printed where
 their values were. The Extractor calls both when OUT has a learned.json. Nothing here knows an
 issuer, a layout or a language: the labels and places come from the documents and reviewers.
 """
@@ -38,13 +38,10 @@ from extractors.locate.candidates import find_candidates
 from extractors.locate.rank import label_match, rank
 from extractors.types import Candidate, Document, FieldSpec
 from extractors.write.files import atomic_write, write_json
+from extractors.review import settings
 
 STORE_NAME = "learned.json"
 GOLD_NAME = "gold.jsonl"
-MIN_SIMILARITY = 0.4      # Jaccard of first-page word sets; same template ~0.5-0.9, others < 0.3
-MAX_NEIGHBOURS = 5
-MAX_WORDS = 600
-LEARNED_FIRST = True     # learned labels before the schema's (measured: bench/corrections.py)
 LEARNABLE = ("date", "money", "number", "id", "text", "currency")
 WORD = re.compile(r"[^\W\d_]{3,}")
 
@@ -54,7 +51,7 @@ def fingerprint(doc: Document) -> list[str]:
     if not doc.pages:
         return []
     words = sorted({w.casefold() for w in WORD.findall(doc.pages[0].text)})
-    return words[:MAX_WORDS]
+    return words[:settings.MAX_WORDS]
 
 
 def similarity(a: set[str], b: set[str]) -> float:
@@ -88,9 +85,9 @@ class HintStore:
         fp = set(fingerprint(doc))
         scored = [(similarity(fp, set(e.get("fingerprint", ()))), e) for e in self.examples
                   if e.get("doc_sha256") != doc.sha256]
-        scored = [t for t in scored if t[0] >= MIN_SIMILARITY]
+        scored = [t for t in scored if t[0] >= settings.MIN_SIMILARITY]
         scored.sort(key=lambda t: -t[0])
-        return scored[:MAX_NEIGHBOURS]
+        return scored[:settings.MAX_NEIGHBOURS]
 
 
 def load_store(out: Path, schema: str) -> HintStore | None:
@@ -146,9 +143,9 @@ def _labels_of(hits: list[Candidate]) -> list[str]:
 
 
 def _order(learned: list[str], schema_labels: list[str]) -> list[str]:
-    """A field's labels with the learned ones: before the schema's own (LEARNED_FIRST), or
+    """A field's labels with the learned ones: before the schema's own (settings.LEARNED_FIRST), or
     after them (they then decide only where the schema's labels find nothing)."""
-    return learned + schema_labels if LEARNED_FIRST else schema_labels + learned
+    return learned + schema_labels if settings.LEARNED_FIRST else schema_labels + learned
 
 
 def _picks(spec: FieldSpec, labels: list[str], cands: list[Candidate], siblings, all_labels,
@@ -160,7 +157,7 @@ def _picks(spec: FieldSpec, labels: list[str], cands: list[Candidate], siblings,
     if not top:
         return False
     if placed:
-        top = sorted(top, key=lambda c: -(c.score + (POSITION_BONUS if same(spec, value, c.value)
+        top = sorted(top, key=lambda c: -(c.score + (settings.POSITION_BONUS if same(spec, value, c.value)
                                                     else 0.0)))
     return same(spec, value, top[0].value)
 
@@ -241,10 +238,6 @@ def _where(doc: Document, c: Candidate) -> dict:
     return ev
 
 
-POSITION_BONUS = 0.5      # score added to an option printed where the learned values were
-POSITION_TOL = (0.02, 0.012)   # relative x, y tolerance
-
-
 def position_scores(spec: FieldSpec, options: list[Candidate], doc: Document,
                     store: HintStore | None) -> list[float]:
     """For each option, the summed similarity of the learned examples of documents like this
@@ -258,7 +251,7 @@ def position_scores(spec: FieldSpec, options: list[Candidate], doc: Document,
               for w in ex.get("fields", {}).get(spec.name, {}).get("where", []) if "rel" in w]
     if not places:
         return out
-    tx, ty = POSITION_TOL
+    tx, ty = settings.POSITION_TOL
     for i, c in enumerate(options):
         page = doc.pages[c.page - 1] if 0 < c.page <= len(doc.pages) else None
         if page is None or not page.width or not page.height:
@@ -275,7 +268,7 @@ def position_scores(spec: FieldSpec, options: list[Candidate], doc: Document,
 
 def rerank(spec: FieldSpec, options: list[Candidate], doc: Document, store: HintStore | None
            ) -> list[Candidate]:
-    """The ranked options of a field, with POSITION_BONUS added to the score of an option
+    """The ranked options of a field, with settings.POSITION_BONUS added to the score of an option
     printed where reviewers' corrected values were printed in documents like this one
     (in proportion to how many and how similar); best first."""
     pos = position_scores(spec, options, doc, store)
@@ -284,7 +277,7 @@ def rerank(spec: FieldSpec, options: list[Candidate], doc: Document, store: Hint
     best = max(pos)
     for c, p in zip(options, pos):
         if p > 0:
-            c.score = round(c.score + POSITION_BONUS * p / best, 4)
+            c.score = round(c.score + settings.POSITION_BONUS * p / best, 4)
     return sorted(options, key=lambda c: -c.score)
 
 

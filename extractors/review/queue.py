@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.errors import ExtractError
+from extractors.errors import ReviewError
 from extractors.write.files import fsync_dir, write_json
 
 QUEUE = "rejected"
@@ -23,8 +23,6 @@ DISCARDED = "discarded"
 LOCK = ".review.lock"
 
 
-class ReviewError(ExtractError):
-    """A review command cannot do what was asked (unknown item, invalid value): one line."""
 
 
 # ----------------------------------------------------------------------------------------------

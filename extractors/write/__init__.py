@@ -25,43 +25,13 @@ frames, CSV), write_records.py (records, part files, rejections), write_items.py
 """
 from __future__ import annotations
 
-from extractors.write.files import (
-                                    FILE_MODE,
-                                    LOCK_NAME,
-                                    SHARED_FILE_MODE,
-                                    fsync_dir,
-                                    atomic_write,
-                                    dir_mode,
-                                    ensure_dir,
-                                    records_lock,
-                                    write_json,
-)
+from extractors.write.files import (FILE_MODE, LOCK_NAME, SHARED_FILE_MODE, fsync_dir,
+                                    atomic_write, dir_mode, ensure_dir, records_lock, write_json)
 from extractors.write.frames import FORMULA_START, csv_safe, rows_frame
-from extractors.write.items import (
-                                    ITEM_KEY_COLUMNS,
-                                    ITEMS_PREFIX,
-                                    append_items,
-                                    drop_items,
-                                    items_fields,
-                                    items_frame,
-                                    items_paths,
-                                    prune_items,
-                                    read_items,
-)
-from extractors.write.records import (
-                                    ACCEPTING,
-                                    KEY,
-                                    PARTS,
-                                    RECORDS,
-                                    RECORDS_CSV,
-                                    REJECTED,
-                                    part_files,
-                                    append_records,
-                                    compact_records,
-                                    doc_id,
-                                    drop_records,
-                                    read_records,
-                                    rejection_path,
-                                    write_rejection,
-)
+from extractors.write.items import (ITEM_KEY_COLUMNS, ITEMS_PREFIX, append_items, drop_items,
+                                    items_fields, items_frame, items_paths, prune_items,
+                                    read_items)
+from extractors.write.records import (ACCEPTING, KEY, PARTS, RECORDS, RECORDS_CSV, REJECTED,
+                                      part_files, append_records, compact_records, doc_id,
+                                      drop_records, read_records, rejection_path, write_rejection)
 from extractors.write.repair import OUTPUT_FILES, STALE_TEMP_SECONDS, repair, set_output_mode

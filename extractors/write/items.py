@@ -3,6 +3,7 @@ item, keyed by the parent document (doc_sha256, schema)."""
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import polars as pl
@@ -118,3 +119,16 @@ def prune_items(out: Path, mode: int | None = None) -> int:
                 _write_items(out, name, keep, mode)
                 removed += df.height - keep.height
     return removed
+
+
+def child_rows(spec: FieldSpec, record_items, evidence: list, sha: str, schema: str,
+               source: str) -> list[dict]:
+    """A record's repeated part (validated items) -> its child-table rows, keyed by the parent."""
+    rows = []
+    for i, item in enumerate(record_items):
+        vals = item.model_dump() if hasattr(item, "model_dump") else dict(item)
+        rows.append({"doc_sha256": sha, "schema": schema, "source_file": source, "item_index": i,
+                     **{s.name: vals.get(s.name) for s in spec.items},
+                     "evidence": json.dumps(evidence[i] if i < len(evidence) else {},
+                                            default=str, sort_keys=True)})
+    return rows

@@ -13,15 +13,8 @@ from pathlib import Path
 import polars as pl
 
 from extractors.types import FieldSpec
-from extractors.write.files import (
-    FILE_MODE,
-    dir_file_mode,
-    fsync_dir,
-    atomic_write,
-    ensure_dir,
-    records_lock,
-    write_json,
-)
+from extractors.write.files import (FILE_MODE, dir_file_mode, fsync_dir, atomic_write, ensure_dir,
+                                    records_lock, write_json)
 from extractors.write.frames import csv_safe, rows_frame
 
 RECORDS = "records.parquet"

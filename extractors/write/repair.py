@@ -9,17 +9,8 @@ from pathlib import Path
 
 from extractors.write.files import LOCK_NAME, atomic_write, dir_mode, records_lock
 from extractors.write.frames import csv_safe
-from extractors.write.records import (
-    ACCEPTING,
-    KEY,
-    PARTS,
-    RECORDS,
-    RECORDS_CSV,
-    REJECTED,
-    part_files,
-    compact_records,
-    read_records,
-)
+from extractors.write.records import (ACCEPTING, KEY, PARTS, RECORDS, RECORDS_CSV, REJECTED,
+                                      part_files, compact_records, read_records)
 
 STALE_TEMP_SECONDS = 300
 

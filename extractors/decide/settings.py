@@ -1,0 +1,19 @@
+"""Decide stage settings: how the model's answer and the label scores combine, how a document
+type is recognised (--schema auto) and how far business-rule repair looks, each with what
+measured it. Change them with a config file ([decide] section; `extract settings` lists them);
+code reads them as `settings.NAME` at call time."""
+from __future__ import annotations
+
+N_CTX = 4096            # model context (tokens); a 150-page statement's prompt is 235 tokens
+ASK_MARGIN = 0.15
+PRIOR_WEIGHT = 4.0      # how much the label score counts against the model's log-probability
+LEFT_CONTEXT = 48       # characters of the printed line shown before the value (labels sit left)
+RIGHT_CONTEXT = 16      # and after it
+CLASSIFY_MIN_SCORE = 0.15        # below this no schema's labels are really printed on the document
+CLASSIFY_MIN_MARGIN = 0.03       # a tie this close between weak scores is no decision
+CLASSIFY_CONFIDENT_SCORE = 0.5   # ... unless the winner's own labels are clearly there
+CLASSIFY_TEMPERATURE = 0.06      # softmax temperature over scores -> confidence
+CLASSIFY_PAGES = 3               # the labels of a document type are on its first pages
+CLASSIFY_STRONG = 0.6            # a field match under this counts for little (a word, not a label)
+REPAIR_WIDTHS = (12, 12, 4)   # options tried per field when 1, 2, 3 fields change at once
+REPAIR_LIMIT = 20000          # combinations validated per step at most

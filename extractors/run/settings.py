@@ -1,0 +1,12 @@
+"""Run settings: how a batch reads ahead and writes, each with what measured it. Change them with
+flags or a config file ([run] section; `extract settings` lists them); code reads them as
+`settings.NAME` at call time."""
+from __future__ import annotations
+
+FLUSH_EVERY = 25       # accepted rows are written every 25 documents (--flush-every)
+FLUSH_SECONDS = 30.0   # ... or every 30 s, whichever comes first
+READ_AHEAD = 3         # documents read (each in its own limited child) while the model works
+                       # (--read-ahead; 3 kept both cores busy on adbuy-dev, bench/throughput.py)
+READ_WORKERS = 1       # ... by this many reader threads (each waits on one parser child)
+TOP_K = 5              # ranked options the model sees per field
+REPAIR_OPTIONS = 12    # ranked options kept per field for business-rule repair (rule_repair.py)
