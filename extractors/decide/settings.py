@@ -5,6 +5,8 @@ code reads them as `settings.NAME` at call time."""
 from __future__ import annotations
 
 N_CTX = 4096            # model context (tokens); a 150-page statement's prompt is 235 tokens
+MODEL_EXTRA_BUFFERS = "auto"   # llama.cpp repacked/AMX weight buffers: auto, on, off; auto is off
+                               # when the library has AMX kernels (SIGILL on the test VMs)
 ASK_MARGIN = 0.15
 PRIOR_WEIGHT = 4.0      # how much the label score counts against the model's log-probability
 LEFT_CONTEXT = 48       # characters of the printed line shown before the value (labels sit left)
