@@ -165,123 +165,155 @@ def _mark(regions: set, page, idx: PageIndex, li: int) -> None:
         regions.add((page.number, line))
 
 
+@dataclass
+class _Scan:
+    """Where `table_rows` stands: the rows and item lines found so far, and the open table
+    (columns, sub-field -> column, driver field), if any, with what its next line needs."""
+    rows: list = field(default_factory=list)     # (_Row, columns, sub-field -> column)
+    regions: set = field(default_factory=set)    # (page, line) read as part of the items
+    active: tuple | None = None
+    fills: list = field(default_factory=list)    # header columns each row of the table fills
+    carried: int = 0    # lines read under a table carried over from the previous page
+    pending: list = field(default_factory=list)  # lines without an amount, awaiting a row
+    last_bottom: float | None = None
+
+    def new_page(self) -> None:
+        """A table still open at the end of the previous page continues on this one."""
+        self.carried = 1 if self.active is not None else 0
+        self.pending = []
+        self.last_bottom = None
+
+    def open(self, table: tuple) -> None:
+        """A header opens a table."""
+        self.active = table
+        self.pending, self.last_bottom, self.carried, self.fills = [], None, 0, []
+
+
 def table_rows(doc: Document, idxs, subs: list[FieldSpec], stop_labels: tuple):
     """All item rows of all item tables of the document, with the columns they were read under."""
-    rows: list[tuple[_Row, list[Column], dict]] = []
-    regions: set = set()
-    carry_cols = None   # columns of a table still open at the end of the previous page
-    fills: list = []    # how many of the header's columns each row of the open table fills
+    scan = _Scan()
+    kinds = {x.name: x.kind for x in subs}
     tidxs = [_table_index(page, idx) for page, idx in zip(doc.pages, idxs)]
     for pi, (page, idx) in enumerate(zip(doc.pages, tidxs)):
         nxt = tidxs[pi + 1] if pi + 1 < len(tidxs) else None
         li, n = 0, len(idx.lines)
-        active = None
-        carried = 0   # lines read under a table carried over from the previous page
-        if carry_cols is not None:
-            active = carry_cols
-            carry_cols = None
-            carried = 1
-        pending: list = []
-        last_bottom = None
+        scan.new_page()
         while li < n:
-            words = _line_words(idx, li)
-            if not words:
-                li += 1
-                continue
-            text = idx.lines[li]
-            if active is None or not has_amount(words):
-                cols, folded = header_columns(idx, li, nxt) if not has_amount(words) else ([], 0)
-                got = match_header(cols, subs) if len(cols) >= 2 else {}
-                drv = driver_column(subs, got)
-                kinds = {x.name: x.kind for x in subs}
-                if drv is None and len(got) >= 2 and cols:
-                    # no header names the line total: it is the rightmost column (or right of
-                    # the last header cell, when its header is printed elsewhere)
-                    drv = next((x.name for x in subs if x.kind == "money" and x.required), None)
-                    if drv is not None:
-                        last = max(range(len(cols)), key=lambda i: cols[i].x1)
-                        owner = next((n_ for n_, c in got.items() if c == last), None)
-                        if owner is not None and kinds[owner] == "money":
-                            # a price named last ("Prix HT") is the line's amount: the
-                            # rightmost money column of an item table is its total
-                            del got[owner]
-                        elif last in got.values():
-                            cols.append(Column(cols[last].x1 + 1, page.width or
-                                               cols[last].x1 + 80, ""))
-                            last = len(cols) - 1
-                        got[drv] = last
-                # an item table names what each row is (a description, an account) and its
-                # amount; a tax or discount breakdown ("Satz  Nettopreis  Betrag") does not
-                if drv is not None and len(got) >= 2 and \
-                        any(kinds[n_] in ("text", "id") for n_ in got):
-                    for name, ci in got.items():
-                        cols[ci].fields.append(name)
-                    active = (cols, got, drv)
-                    pending, last_bottom, carried, fills = [], None, 0, []
-                    for k in range(folded + 1):
-                        _mark(regions, page, idx, li + k)
-                    li += folded + 1
-                    continue
-            if active is None:
-                li += 1
-                continue
-            cols, got, drv = active
-            kinds = {x.name: x.kind for x in subs}
-            top = min(w.top for w in words)
-            if last_bottom is not None and top - last_bottom > GAP_LINES * idx.line_height:
-                active = None
-                continue
-            if CARRY.search(text):
-                _mark(regions, page, idx, li)
-                li += 1
-                continue
-            if _other_header(idx, li) or _stop_line(idx, li, stop_labels, got.get("description"), cols):
-                active = None
-                continue
-            by_col = _assign(words, cols, {got[n_] for n_ in got if kinds[n_] == "text"},
-                             idx.page.text)
-            drv_words = [w for w in by_col.get(got[drv], []) if is_amount(w)
-                         and not _is_rate(w, words)]
-            if carried and not drv_words:
-                # a page without its own header: a running head and the last item's
-                # continuation lines (description, notes) may precede the rows, not more
-                carried += 1
-                if carried > 8:
-                    active, pending = None, []
-                    continue
-            elif carried and drv_words:
-                # the first row on a page without its own header fills the table's columns
-                # like the rows before it did (one may be left for the next line: a description
-                # printed below); fewer (an account's charges under an index of accounts): the
-                # table ended with the previous page
-                if _filled(by_col) < min(fills, default=0) - 1:
-                    active, pending = None, []
-                    continue
-                carried = 0
-            if drv_words and _allowance(words, by_col, got, kinds):
-                _mark(regions, page, idx, li)   # a discount or charge line, no item
-                last_bottom = max(w.bottom for w in words)
-                li += 1
-                continue
-            if drv_words:
-                fills.append(_filled(by_col))
-                row = _Row(page, li, by_col, pre=pending)
-                pending = []
-                rows.append((row, cols, got))
-            elif rows and rows[-1][0].page is page and not pending and \
-                    _close(rows[-1][0], li, idx) and \
-                    (last_bottom is None or top - last_bottom <= 1.5 * idx.line_height):
-                rows[-1][0].post.append((page, li, by_col))
-            else:
-                pending.append((page, li, by_col))
-                if len(pending) > 8:   # a long run of lines without an amount: not the table
-                    pending.pop(0)
-            _mark(regions, page, idx, li)
-            last_bottom = max(w.bottom for w in words)
-            li += 1
-        if active is not None:
-            carry_cols = active
-    return rows, regions
+            li = _read_line(scan, page, idx, li, nxt, subs, kinds, stop_labels)
+    return scan.rows, scan.regions
+
+
+def _read_line(scan: _Scan, page, idx: PageIndex, li: int, nxt, subs: list[FieldSpec],
+               kinds: dict, stop_labels: tuple) -> int:
+    """Line li of the page: a header opening a table, or a line of the open table. Returns the
+    next line to read (li again when the line ended the table: it may open another)."""
+    words = _line_words(idx, li)
+    if not words:
+        return li + 1
+    if scan.active is None or not has_amount(words):
+        header = _header(page, idx, li, nxt, words, subs)
+        if header is not None:
+            cols, got, drv, folded = header
+            scan.open((cols, got, drv))
+            for k in range(folded + 1):
+                _mark(scan.regions, page, idx, li + k)
+            return li + folded + 1
+    if scan.active is None:
+        return li + 1
+    return _table_line(scan, page, idx, li, words, kinds, stop_labels)
+
+
+def _header(page, idx: PageIndex, li: int, nxt, words, subs: list[FieldSpec]):
+    """Line li (with the lines folded under it) as the header of an item table: (columns, each
+    matched sub-field's column, the driver field, how many lines are folded in), or None."""
+    cols, folded = header_columns(idx, li, nxt) if not has_amount(words) else ([], 0)
+    got = match_header(cols, subs) if len(cols) >= 2 else {}
+    drv = driver_column(subs, got)
+    kinds = {x.name: x.kind for x in subs}
+    if drv is None and len(got) >= 2 and cols:
+        # no header names the line total: it is the rightmost column (or right of
+        # the last header cell, when its header is printed elsewhere)
+        drv = next((x.name for x in subs if x.kind == "money" and x.required), None)
+        if drv is not None:
+            last = max(range(len(cols)), key=lambda i: cols[i].x1)
+            owner = next((n_ for n_, c in got.items() if c == last), None)
+            if owner is not None and kinds[owner] == "money":
+                # a price named last ("Prix HT") is the line's amount: the
+                # rightmost money column of an item table is its total
+                del got[owner]
+            elif last in got.values():
+                cols.append(Column(cols[last].x1 + 1, page.width or
+                                   cols[last].x1 + 80, ""))
+                last = len(cols) - 1
+            got[drv] = last
+    # an item table names what each row is (a description, an account) and its
+    # amount; a tax or discount breakdown ("Satz  Nettopreis  Betrag") does not
+    if drv is not None and len(got) >= 2 and \
+            any(kinds[n_] in ("text", "id") for n_ in got):
+        for name, ci in got.items():
+            cols[ci].fields.append(name)
+        return cols, got, drv, folded
+    return None
+
+
+def _table_line(scan: _Scan, page, idx: PageIndex, li: int, words, kinds: dict,
+                stop_labels: tuple) -> int:
+    """Line li under the open table: a row (it has an amount in the driver column), a line
+    of the row above or below, a carry, discount or charge line, or the table's end. Returns
+    the next line to read, as `_read_line`."""
+    cols, got, drv = scan.active
+    text = idx.lines[li]
+    top = min(w.top for w in words)
+    if scan.last_bottom is not None and top - scan.last_bottom > GAP_LINES * idx.line_height:
+        scan.active = None
+        return li
+    if CARRY.search(text):
+        _mark(scan.regions, page, idx, li)
+        return li + 1
+    if _other_header(idx, li) or _stop_line(idx, li, stop_labels, got.get("description"), cols):
+        scan.active = None
+        return li
+    by_col = _assign(words, cols, {got[n_] for n_ in got if kinds[n_] == "text"},
+                     idx.page.text)
+    drv_words = [w for w in by_col.get(got[drv], []) if is_amount(w)
+                 and not _is_rate(w, words)]
+    if scan.carried and not drv_words:
+        # a page without its own header: a running head and the last item's
+        # continuation lines (description, notes) may precede the rows, not more
+        scan.carried += 1
+        if scan.carried > 8:
+            scan.active, scan.pending = None, []
+            return li
+    elif scan.carried and drv_words:
+        # the first row on a page without its own header fills the table's columns
+        # like the rows before it did (one may be left for the next line: a description
+        # printed below); fewer (an account's charges under an index of accounts): the
+        # table ended with the previous page
+        if _filled(by_col) < min(scan.fills, default=0) - 1:
+            scan.active, scan.pending = None, []
+            return li
+        scan.carried = 0
+    if drv_words and _allowance(words, by_col, got, kinds):
+        _mark(scan.regions, page, idx, li)   # a discount or charge line, no item
+        scan.last_bottom = max(w.bottom for w in words)
+        return li + 1
+    rows = scan.rows
+    if drv_words:
+        scan.fills.append(_filled(by_col))
+        row = _Row(page, li, by_col, pre=scan.pending)
+        scan.pending = []
+        rows.append((row, cols, got))
+    elif rows and rows[-1][0].page is page and not scan.pending and \
+            _close(rows[-1][0], li, idx) and \
+            (scan.last_bottom is None or top - scan.last_bottom <= 1.5 * idx.line_height):
+        rows[-1][0].post.append((page, li, by_col))
+    else:
+        scan.pending.append((page, li, by_col))
+        if len(scan.pending) > 8:   # a long run of lines without an amount: not the table
+            scan.pending.pop(0)
+    _mark(scan.regions, page, idx, li)
+    scan.last_bottom = max(w.bottom for w in words)
+    return li + 1
 
 
 def _filled(by_col: dict) -> int:

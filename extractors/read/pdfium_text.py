@@ -194,6 +194,25 @@ def page_items(pdf_page, text_page, ctm=IDENTITY) -> list:
     turned by /Rotate); each glyph's matrix is composed with it, so `upright` is pdfminer's."""
     api = pdfium_api()
     tp = _addr(text_page.raw)
+    by_obj = _chars_by_object(api, tp)
+    items: list = []
+    append = items.append
+    placed: set[int] = set()
+    glyphs = _glyph_reader(api, tp, by_obj, append, ctm)
+    walk = _object_walker(api, by_obj, placed, glyphs, append)
+    page = _addr(pdf_page.raw)
+    walk(api.FPDFPage_CountObjects(page), api.FPDFPage_GetObject, page, ctm, 0)
+    for k in by_obj:          # characters whose object the walk did not reach: keep them
+        if k not in placed:
+            placed.add(k)
+            glyphs(k)
+    return items
+
+
+def _chars_by_object(api: _Api, tp: int) -> dict[int, list[tuple[int, int]]]:
+    """The text page's characters by the text object that paints them: text object -> (char
+    index, unicode), in pdfium's order, without the spaces and line breaks pdfium generated;
+    NoUnicode when a character's font has no Unicode map."""
     is_generated, map_error, text_object, get_unicode = api.IsGenerated, \
         api.HasUnicodeMapError, api.GetTextObject, api.GetUnicode
     by_obj: dict[int, list[tuple[int, int]]] = {}     # text object -> (char index, unicode)
@@ -210,15 +229,18 @@ def page_items(pdf_page, text_page, ctm=IDENTITY) -> list:
                 by_obj[k].append((i, u))
             else:
                 by_obj[k] = [(i, u)]
-    items: list = []
-    append = items.append
-    placed: set[int] = set()
+    return by_obj
+
+
+def _glyph_reader(api: _Api, tp: int, by_obj: dict, append, ctm):
+    """A function that appends the Glyph of each character of a text object (by_obj: the
+    characters of each text object, `_chars_by_object`) to the page's items (`append`), with
+    the object's render mode, colours (one GState per colour pair) and font size."""
     get_matrix, get_box = api.GetMatrix, api.GetLooseCharBox
     box, box_at, mat, mat_at = api.rect, api.rect_at, api.matrix, api.matrix_at
     size, size_at = api.f[0], api.f_at[0]
     hypot = math.hypot
     turned = ctm != IDENTITY
-    up = upright_turned = None
 
     gstates: dict = {}      # one GState per colour pair: the filter reads it once per run
 
@@ -269,6 +291,12 @@ def page_items(pdf_page, text_page, ctm=IDENTITY) -> list:
                 y1 = y0 + em
             append(Glyph(chr(u), box.left, y0, box.right, y1, mode, em, gs, upright, matrix, i))
 
+    return glyphs
+
+
+def _object_walker(api: _Api, by_obj: dict, placed: set, glyphs, append):
+    """A function that walks page objects in painting order (into form objects, 12 deep):
+    each text object's glyphs once (`placed`), filled paths and images to the page's items."""
     get_type = api.FPDFPageObj_GetType
 
     def walk(count, get, parent, ctm, depth):
@@ -292,13 +320,7 @@ def page_items(pdf_page, text_page, ctm=IDENTITY) -> list:
                 walk(api.FPDFFormObj_CountObjects(obj), api.FPDFFormObj_GetObject, obj,
                      _mul(_obj_matrix(api, obj), ctm), depth + 1)
 
-    page = _addr(pdf_page.raw)
-    walk(api.FPDFPage_CountObjects(page), api.FPDFPage_GetObject, page, ctm, 0)
-    for k in by_obj:          # characters whose object the walk did not reach: keep them
-        if k not in placed:
-            placed.add(k)
-            glyphs(k)
-    return items
+    return walk
 
 
 def page_ctm(plumber_page) -> tuple | None:

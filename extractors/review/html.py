@@ -1,9 +1,10 @@
 """Static review pages: OUT/review/index.html (the queue) and OUT/review/<id>.html per item.
 
-Each item page shows the document's pages (rendered with pypdfium2, embedded as data: URIs, so
-the pages open offline and can be copied anywhere: no external asset, no script) with one
-highlighted box per extracted value, labelled with the field name, value and confidence, next
-to a table of the fields with their evidence and the rejection reasons.
+Each item page shows the document's pages (rendered with pypdfium2 in a child process,
+extractors/review/render.py; embedded as data: URIs, so the pages open offline and can be
+copied anywhere: no external asset, no script) with one highlighted box per extracted value,
+labelled with the field name, value and confidence, next to a table of the fields with their
+evidence and the rejection reasons.
 
 Evidence boxes are pdfplumber coordinates: PDF points, origin at the top-left of the page as
 displayed (page rotation applied). pypdfium2 renders the page as displayed too, so a box maps
@@ -18,20 +19,14 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import json
-import multiprocessing as mp
-import resource
 from pathlib import Path
 
 from extractors.review.queue import Item, pending, resolve_source
+from extractors.review.render import SCALE, render_pages
 
-SCALE = 2.0           # render resolution: image pixels per PDF point
 ZOOM = 1.5            # display size: CSS pixels per PDF point
 PAD_PT = 1.5          # box padding around the printed value, in points
-MAX_PAGES = 20
-RENDER_TIMEOUT = 60.0
-RENDER_MEM_MB = 2048
 NO_PREVIEW = {"empty_file", "not_a_pdf", "encrypted", "parse_error", "parse_timeout",
               "memory_limit"}
 # saturated, and far apart (>= 70 in some channel), so each field's box is told by its colour
@@ -87,69 +82,6 @@ def esc(v) -> str:
     return html.escape("" if v is None else str(v), quote=True)
 
 
-# ----------------------------------------------------------------------------------------------
-# rendering pages (in a child process: a hostile file costs a missing preview, not the run)
-
-def _render_pages(path: str, scale: float, max_pages: int, password: str | None) -> list[dict]:
-    import pypdfium2 as pdfium
-    doc = pdfium.PdfDocument(path, password=password)
-    pages = []
-    try:
-        for i in range(min(len(doc), max_pages)):
-            page = doc[i]
-            bitmap = page.render(scale=scale)
-            img = bitmap.to_pil()
-            buf = io.BytesIO()
-            img.convert("RGB").save(buf, format="PNG", optimize=True)
-            mb = [float(v) for v in page.get_mediabox()]
-            cb = [float(v) for v in page.get_cropbox()]
-            pages.append({"png": buf.getvalue(), "px": img.size, "rotation": page.get_rotation(),
-                          "mediabox": mb, "cropbox": cb})
-    finally:
-        doc.close()
-    return pages
-
-
-def _child(path, scale, max_pages, password, mem_mb, conn):
-    try:
-        lim = int(mem_mb) * 1024 * 1024 * 2
-        resource.setrlimit(resource.RLIMIT_AS, (lim, lim))
-        conn.send(("ok", _render_pages(path, scale, max_pages, password)))
-    except BaseException as exc:  # noqa: BLE001
-        try:
-            conn.send(("err", f"{type(exc).__name__}: {exc}"))
-        except BaseException:
-            pass
-    finally:
-        conn.close()
-
-
-def render_pages(path: Path, *, scale: float = SCALE, max_pages: int = MAX_PAGES,
-                 password: str | None = None, timeout: float = RENDER_TIMEOUT,
-                 mem_mb: int = RENDER_MEM_MB) -> list[dict]:
-    """PNG images of the PDF's pages (as displayed), or RuntimeError."""
-    ctx = mp.get_context("fork")
-    recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(str(path), scale, max_pages, password, mem_mb, send),
-                       daemon=True)
-    proc.start()
-    send.close()
-    try:
-        if not recv.poll(timeout):
-            raise RuntimeError(f"rendering took longer than {timeout:g}s")
-        status, payload = recv.recv()
-    except EOFError:
-        raise RuntimeError("renderer process died") from None
-    finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join(1)
-        recv.close()
-    if status != "ok":
-        raise RuntimeError(payload)
-    return payload
-
-
 def box_percent(bbox, page: dict, scale: float = SCALE, pad: float = PAD_PT) -> tuple:
     """Evidence bbox (PDF points, top-left origin, as displayed) -> (left, top, width, height)
     in percent of the rendered page image."""
@@ -193,17 +125,47 @@ def _evidence_list(ev) -> list[dict]:
 
 
 def item_page(out: Path, item: Item, out_label: str = "OUT") -> str:
+    """One item's page: its document with the evidence boxes, next to the table of fields."""
     d = item.data
     names = _fields(item)
     colours = {n: _colour(i) for i, n in enumerate(names)}
+    notes: list[str] = []
+    doc_html = _document(out, item, names, colours, notes)
+    rows = _field_rows(item, names, colours)
+
+    note_html = "".join(f"<div class='note'>{n}</div>" for n in notes)
+    cmd_id = esc(item.id)
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Review {cmd_id}: {esc(Path(item.source_file).name)}</title>
+<style>{CSS}</style></head>
+<body><div id="clean"><div id="boxes-only">
+<header><h1>{esc(Path(item.source_file).name)}</h1>
+<div class="meta"><span class="reason">{esc(d.get('reason'))}</span> {esc(d.get('message'))}</div>
+<div class="meta">item {cmd_id} · schema {esc(d.get('schema'))} · {esc(item.source_file)} ·
+rejected {esc(d.get('rejected_at'))} · <a href="index.html">queue</a> ·
+<a href="#clean">hide boxes</a> · <a href="#boxes-only">hide labels</a> · <a href="#">show all</a></div>
+</header>
+<main><div class="pages">{note_html}{doc_html}</div>
+<div class="side"><table><tr><th>field</th><th>value</th><th>conf.</th><th>printed at</th></tr>
+{''.join(rows)}</table>
+<div class="cmds">Fix: <code>extract review fix {esc(out_label)} {cmd_id} field=value …</code><br>
+Accept: <code>extract review accept {esc(out_label)} {cmd_id}</code> ·
+Discard: <code>extract review discard {esc(out_label)} {cmd_id} --reason "…"</code></div>
+</div></main></div></div></body></html>
+"""
+
+
+def _document(out: Path, item: Item, names: list[str], colours: dict, notes: list[str]) -> str:
+    """The item's document as HTML: its pages with a box on each value's evidence (a text
+    file: its text with the evidence marked), or "" when there is no preview; why not, and a
+    source file changed since the extraction, go to notes."""
+    d = item.data
     errors = d.get("field_errors") or {}
     evidence = d.get("evidence") or {}
     confidence = d.get("confidence") or {}
-    raw = d.get("raw_output") or {}
     values = item.values
-    notes: list[str] = []
-
-    # the document
     src = resolve_source(out, item.source_file)
     doc_html = ""
     if d.get("reason") in NO_PREVIEW:
@@ -228,8 +190,18 @@ def item_page(out: Path, item: Item, out_label: str = "OUT") -> str:
                                     errors, item)
             except RuntimeError as exc:
                 notes.append(f"No preview: the PDF could not be rendered ({esc(exc)}).")
+    return doc_html
 
-    # the fields
+
+def _field_rows(item: Item, names: list[str], colours: dict) -> list[str]:
+    """The rows of the fields' table: value (with the reviewer's correction, the errors and
+    the options the model was offered), confidence, where it is printed; the record's errors."""
+    d = item.data
+    errors = d.get("field_errors") or {}
+    evidence = d.get("evidence") or {}
+    confidence = d.get("confidence") or {}
+    raw = d.get("raw_output") or {}
+    values = item.values
     rows = []
     for n in names:
         c = colours[n]
@@ -255,29 +227,7 @@ def item_page(out: Path, item: Item, out_label: str = "OUT") -> str:
                     f"<td>{where}</td></tr>")
     for m in errors.get("_record", []):
         rows.append(f"<tr><td>record</td><td colspan=3 class='err'>⚠ {esc(m)}</td></tr>")
-
-    note_html = "".join(f"<div class='note'>{n}</div>" for n in notes)
-    cmd_id = esc(item.id)
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Review {cmd_id}: {esc(Path(item.source_file).name)}</title>
-<style>{CSS}</style></head>
-<body><div id="clean"><div id="boxes-only">
-<header><h1>{esc(Path(item.source_file).name)}</h1>
-<div class="meta"><span class="reason">{esc(d.get('reason'))}</span> {esc(d.get('message'))}</div>
-<div class="meta">item {cmd_id} · schema {esc(d.get('schema'))} · {esc(item.source_file)} ·
-rejected {esc(d.get('rejected_at'))} · <a href="index.html">queue</a> ·
-<a href="#clean">hide boxes</a> · <a href="#boxes-only">hide labels</a> · <a href="#">show all</a></div>
-</header>
-<main><div class="pages">{note_html}{doc_html}</div>
-<div class="side"><table><tr><th>field</th><th>value</th><th>conf.</th><th>printed at</th></tr>
-{''.join(rows)}</table>
-<div class="cmds">Fix: <code>extract review fix {esc(out_label)} {cmd_id} field=value …</code><br>
-Accept: <code>extract review accept {esc(out_label)} {cmd_id}</code> ·
-Discard: <code>extract review discard {esc(out_label)} {cmd_id} --reason "…"</code></div>
-</div></main></div></div></body></html>
-"""
+    return rows
 
 
 def _tag(n, v, conf, bad: bool) -> str:
