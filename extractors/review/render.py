@@ -7,10 +7,10 @@ import multiprocessing as mp
 import resource
 from pathlib import Path
 
+from extractors.read import settings as read_settings
+
 SCALE = 2.0           # render resolution: image pixels per PDF point
 MAX_PAGES = 20
-RENDER_TIMEOUT = 60.0
-RENDER_MEM_MB = 2048
 
 
 def _render_pages(path: str, scale: float, max_pages: int, password: str | None) -> list[dict]:
@@ -48,9 +48,12 @@ def _child(path, scale, max_pages, password, mem_mb, conn):
 
 
 def render_pages(path: Path, *, scale: float = SCALE, max_pages: int = MAX_PAGES,
-                 password: str | None = None, timeout: float = RENDER_TIMEOUT,
-                 mem_mb: int = RENDER_MEM_MB) -> list[dict]:
-    """PNG images of the PDF's pages (as displayed), or RuntimeError."""
+                 password: str | None = None, timeout: float | None = None,
+                 mem_mb: int | None = None) -> list[dict]:
+    """PNG images of the PDF's pages (as displayed), or RuntimeError; the time and memory
+    limits are the read stage's (read.parse_timeout, read.parse_memory_mb) unless given."""
+    timeout = read_settings.PARSE_TIMEOUT if timeout is None else timeout
+    mem_mb = read_settings.PARSE_MEMORY_MB if mem_mb is None else mem_mb
     ctx = mp.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(str(path), scale, max_pages, password, mem_mb, send),
