@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
+from extractors.lexicon import infer_labels
 from extractors.types import FieldSpec
 
 ID_NAME = re.compile(r"(^|_)(id|num|no|number|code|npi|vat|iban|ref|reference|account)($|_)")
@@ -92,8 +93,12 @@ def field_specs(model: type[BaseModel]) -> list[FieldSpec]:
         kind = extra.get("kind", kind)
         pattern = extra.get("pattern", pattern) or _pattern_of(info, info.annotation)
         labels = list(extra.get("labels", []))
+        listed = bool(labels)
         labels += _quoted(info.description or "")
         labels.append(name.replace("_", " "))
+        if not listed:     # a plain field: what documents print next to such a value
+            labels += [lab for lab in infer_labels(name, kind, info.description or "")
+                       if lab not in labels]
         max_len = 120
         for m in info.metadata:
             max_len = getattr(m, "max_length", None) or max_len

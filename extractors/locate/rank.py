@@ -96,6 +96,9 @@ def _modifier_only(label_text: str, labels: tuple[str, ...]) -> float:
     return 0.6
 
 
+# words before a label that make it another one of its kind ("Alt Order #", "Previous Invoice")
+OTHER_ONE = frozenset("alt alternate alternative other previous prior former old parent related "
+                      "vorherige frühere alte ancien précédent anterior anteriore vorige".split())
 # labels that say "a number" without saying whose
 GENERIC_NUMBER = frozenset("nr no number nummer num numéro numero n°".split())
 # and "a date" without saying of what ("Bestell-Datum", "Order Date": the order's)
@@ -150,7 +153,9 @@ def _label_match(label_text: str, labels: tuple[str, ...]) -> float:
             s = (0.5 + 0.1 * min(len(lt), 3) + 0.25 * coverage + (0.1 if not trail else 0.0)) * phrase
             if trail >= 2:   # "Gesamtbetrag der Zuschläge", "Total of discounts": qualified
                 s *= 0.75
-            if len(lt) == 1 and lt[0] in GENERIC_WORDS and at > 0 and \
+            if at > 0 and toks[at - 1] in OTHER_ONE:
+                s *= 0.7     # "Alt Order #", "Previous Balance": another one of its kind
+            elif len(lt) == 1 and lt[0] in GENERIC_WORDS and at > 0 and \
                     toks[at - 1] not in words and not any(ch.isdigit() for ch in toks[at - 1]):
                 s *= 0.7     # "Kunden-Nr", "HRB Nr.": another thing's number, not this one's
             elif len(lt) == 1 and lt[0] in GENERIC_WORDS and toks[at] != lt[0] and \
@@ -399,5 +404,6 @@ def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> f
             p -= 0.15
         return p
     if spec.kind == "id":
-        return 0.03 if re.search(r"[A-Za-z]", c.text) is None else 0.0
+        p = 0.03 if re.search(r"[A-Za-z]", c.text) is None else 0.0
+        return p
     return 0.0

@@ -1,0 +1,138 @@
+"""Plain schemas against hand-labelled ones: the dev sets -> per-field accuracy of each schema,
+labels only (no model: fast, for development) or with the model, side by side.
+
+    python bench/plain.py [--sets adbuy,zugferd,bills] [--model] [--cache DIR] [--limit N]
+                          [--validate] [--misses FIELD]
+
+Documents are read once (as `extract run` reads them: limited child, OCR where needed) and kept
+in --cache (pickles keyed by content hash), so later passes only time the extraction. A
+document the read stage rejects counts as wrong for every field. With --validate a record that
+`extract run` would reject counts its partial values (what the extractor found).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import pickle
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from extractors.errors import DocumentError  # noqa: E402
+from extractors.eval.score import load_gold, same  # noqa: E402
+from extractors.read.document import file_sha256, read_document  # noqa: E402
+from extractors.run import Extractor  # noqa: E402
+from schemas import load_schema  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data"
+SETS = {   # name -> (folder, gold, plain schema, hand-labelled schema or None, fields scored)
+    "adbuy": ("adbuy-dev", "labels.csv", "bench/schemas/adbuy.py", "examples/adbuy.py", None),
+    "zugferd": ("zugferd", "labels.jsonl", "bench/schemas/invoice.py", "invoice",
+                ["invoice_number", "issue_date", "seller_name", "buyer_name", "currency",
+                 "grand_total"]),
+    "bills": ("bills-dev", "labels.jsonl", "bench/schemas/utility_bill.py", None, None),
+}
+
+
+class LabelsOnly:
+    """Uniform model probabilities: the choice falls to the label scores."""
+    name, sha256 = "labels-only", "-"
+
+    def choose(self, prompt, n):
+        return [1.0 / (n + 1)] * (n + 1), 0
+
+
+def cached_document(path: Path, cache: Path | None):
+    if cache is None:
+        return read_document(path)
+    key = cache / (file_sha256(path) + ".pkl")
+    if key.exists():
+        got = pickle.loads(key.read_bytes())
+    else:
+        try:
+            got = read_document(path)
+        except DocumentError as exc:
+            got = exc.reason
+        key.write_bytes(pickle.dumps(got))
+    if isinstance(got, str):
+        raise DocumentError(got, "cached rejection")
+    return got
+
+
+def score(ex: Extractor, schema, docs, gold, fields, validate: bool, misses: str | None):
+    from extractors.decide.rule_repair import repair_by_rules
+    from extractors.decide.validate import validate_record
+    right = {f: 0 for f in fields}
+    t0 = time.perf_counter()
+    for g, doc in zip(gold, docs):
+        vals = {}
+        if doc is not None:
+            got = ex.extract(doc)
+            vals = got.values
+            if validate:
+                try:
+                    validate_record(schema.model, vals, evidence={}, confidence={},
+                                    raw_output={})
+                except DocumentError as exc:
+                    if exc.reason == "business_rule":
+                        repair_by_rules(schema.model, got, all_options=got.all_options)
+        for s in ex.specs:
+            if s.name in right:
+                ok = same(s, g.get(s.name), vals.get(s.name))
+                right[s.name] += ok
+                if misses == s.name and not ok:
+                    print(f"  miss {g['file']}: gold {g.get(s.name)!r} got {vals.get(s.name)!r}")
+    n = max(len(gold), 1)
+    return {f: right[f] / n for f in fields}, (time.perf_counter() - t0) / n
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sets", default="adbuy,zugferd,bills")
+    ap.add_argument("--model", action="store_true", help="also with the embedded model")
+    ap.add_argument("--cache", type=Path, default=None)
+    ap.add_argument("--limit", type=int)
+    ap.add_argument("--validate", action="store_true")
+    ap.add_argument("--misses", default=None, help="print the misses of this field (plain)")
+    a = ap.parse_args()
+    if a.cache:
+        a.cache.mkdir(parents=True, exist_ok=True)
+    backends = [LabelsOnly()]
+    if a.model:
+        from extractors.decide.backends import load_backend
+        backends.append(load_backend(None))
+    for name in a.sets.split(","):
+        folder, gold_name, plain, labelled, fields = SETS[name]
+        gold = load_gold(DATA / folder / gold_name)[: a.limit] if a.limit else \
+            load_gold(DATA / folder / gold_name)
+        docs = []
+        for g in gold:
+            try:
+                docs.append(cached_document(DATA / folder / g["file"], a.cache))
+            except DocumentError:
+                docs.append(None)
+        rows = []
+        for sname in [plain] + ([labelled] if labelled else []):
+            schema = load_schema(sname)
+            for b in backends:
+                ex = Extractor(schema.model, b)
+                flds = fields or [s.name for s in ex.specs if any(s.name in g for g in gold)]
+                acc, spd = score(ex, schema, docs, gold, flds, a.validate,
+                                 a.misses if sname == plain and b is backends[-1] else None)
+                rows.append((f"{Path(sname).stem if '/' in sname else sname}"
+                             f"{' (plain)' if sname == plain else ''} / {b.name}", acc, spd))
+        print(f"\n{name} ({len(gold)} docs)")
+        flds = list(rows[0][1])
+        print(f"{'schema / chooser':<42}" + "".join(f"{f[:14]:>15}" for f in flds) +
+              f"{'ALL':>8}{'s/doc':>8}")
+        for label, acc, spd in rows:
+            allv = sum(acc.values()) / max(len(acc), 1)
+            print(f"{label[:41]:<42}" + "".join(f"{acc.get(f, 0):>15.3f}" for f in flds) +
+                  f"{allv:>8.3f}{spd:>8.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,309 @@
+"""Label knowledge: a field's name, kind and description -> the labels a document prints next to
+its value, for schemas that list none (`extract schemas --explain` shows them).
+
+A user writes `due_date: date = Field(description="Payment due date")`; documents print "Due
+Date", "Pay by", "Fällig am", "Date d'échéance", "Vencimiento". From the field's name and its
+description we take core phrases in English ("due date", "payment due date"; "Bill or statement
+date" gives "bill date" and "statement date"), then say each as business documents print it:
+each word in English, German, French, Spanish, Portuguese, Italian and Dutch (TERMS, with the
+usual abbreviations), German and Dutch as compounds ("Rechnungsnummer", "factuurdatum"), the
+Romance languages head first ("numéro de facture", "fecha de vencimiento"), plus the idioms
+documents use for the most common business fields (IDIOMS: "amount due" is also "balance due",
+"zu zahlen", "net à payer"). Labels a schema lists win: they are used as they are, and nothing
+is inferred for that field.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+LANGS = ("en", "de", "fr", "es", "pt", "it", "nl")
+# English word -> how each language prints it in a label. German and Dutch entries are the forms
+# that begin compounds ("rechnungs" + "nummer"); the first form of each language is its main one.
+TERMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "number": {"en": ("number", "no", "#", "num", "nr"), "de": ("nummer", "nr"),
+               "fr": ("numéro", "n°", "no"), "es": ("número", "nº", "no", "núm"),
+               "pt": ("número", "nº", "n°"), "it": ("numero", "n", "nr"), "nl": ("nummer", "nr")},
+    "date": {"en": ("date",), "de": ("datum",), "fr": ("date",), "es": ("fecha",),
+             "pt": ("data",), "it": ("data",), "nl": ("datum",)},
+    "invoice": {"en": ("invoice", "inv", "bill"), "de": ("rechnungs", "rechnung", "beleg"),
+                "fr": ("facture",), "es": ("factura",), "pt": ("fatura",), "it": ("fattura",),
+                "nl": ("factuur",)},
+    "bill": {"en": ("bill", "billing", "invoice", "statement"), "de": ("rechnungs", "rechnung"),
+             "fr": ("facture",), "es": ("factura",), "pt": ("fatura", "conta"),
+             "it": ("fattura", "bolletta"), "nl": ("factuur", "nota")},
+    "statement": {"en": ("statement", "stmt", "bill", "billing"), "de": ("abrechnungs", "rechnungs"),
+                  "fr": ("relevé", "facture"), "es": ("extracto", "factura"),
+                  "pt": ("extrato", "fatura"), "it": ("estratto", "fattura"),
+                  "nl": ("afschrift", "factuur")},
+    "account": {"en": ("account", "acct", "acc", "customer"), "de": ("kunden", "konto", "vertrags"),
+                "fr": ("client", "compte"), "es": ("cliente", "cuenta"), "pt": ("cliente", "conta"),
+                "it": ("cliente", "conto"), "nl": ("klant", "rekening")},
+    "customer": {"en": ("customer", "client", "buyer"), "de": ("kunden", "kunde"),
+                 "fr": ("client",), "es": ("cliente",), "pt": ("cliente",), "it": ("cliente",),
+                 "nl": ("klant",)},
+    "buyer": {"en": ("buyer", "customer", "client"), "de": ("käufer", "kunde"),
+              "fr": ("acheteur", "client"), "es": ("comprador", "cliente"),
+              "pt": ("comprador", "cliente"), "it": ("acquirente", "cliente"),
+              "nl": ("koper", "klant")},
+    "seller": {"en": ("seller", "supplier", "vendor"), "de": ("verkäufer", "lieferant"),
+               "fr": ("vendeur", "fournisseur"), "es": ("vendedor", "proveedor"),
+               "pt": ("vendedor", "fornecedor"), "it": ("venditore", "fornitore"),
+               "nl": ("verkoper", "leverancier")},
+    "supplier": {"en": ("supplier", "vendor", "seller"), "de": ("lieferant",),
+                 "fr": ("fournisseur",), "es": ("proveedor",), "pt": ("fornecedor",),
+                 "it": ("fornitore",), "nl": ("leverancier",)},
+    "provider": {"en": ("provider", "supplier", "utility"), "de": ("versorger", "lieferant"),
+                 "fr": ("fournisseur",), "es": ("proveedor",), "pt": ("fornecedor",),
+                 "it": ("fornitore",), "nl": ("leverancier",)},
+    "total": {"en": ("total",), "de": ("gesamt", "summe"), "fr": ("total", "montant total"),
+              "es": ("total", "importe total"), "pt": ("total", "valor total"),
+              "it": ("totale", "importo totale"), "nl": ("totaal",)},
+    "amount": {"en": ("amount", "amt"), "de": ("betrag",), "fr": ("montant",),
+               "es": ("importe",), "pt": ("valor",), "it": ("importo",), "nl": ("bedrag",)},
+    "due": {"en": ("due", "payable"), "de": ("fälligkeits", "fällig", "zahlbar"),
+            "fr": ("échéance",), "es": ("vencimiento",), "pt": ("vencimento",),
+            "it": ("scadenza",), "nl": ("verval",)},
+    "payment": {"en": ("payment", "pay"), "de": ("zahlungs", "zahlung"), "fr": ("paiement",),
+                "es": ("pago",), "pt": ("pagamento",), "it": ("pagamento",), "nl": ("betaling",)},
+    "issue": {"en": ("issue", "invoice", "bill"), "de": ("ausstellungs", "rechnungs"),
+              "fr": ("émission", "facture"), "es": ("emisión", "factura"),
+              "pt": ("emissão", "fatura"), "it": ("emissione", "fattura"), "nl": ("factuur",)},
+    "period": {"en": ("period", "cycle"), "de": ("zeitraum",), "fr": ("période",),
+               "es": ("periodo", "período"), "pt": ("período",), "it": ("periodo",),
+               "nl": ("periode",)},
+    "billing": {"en": ("billing", "service", "bill"), "de": ("abrechnungs", "leistungs"),
+                "fr": ("facturation",), "es": ("facturación",), "pt": ("faturamento",),
+                "it": ("fatturazione",), "nl": ("facturatie",)},
+    "service": {"en": ("service", "billing"), "de": ("leistungs",), "fr": ("service",),
+                "es": ("servicio",), "pt": ("serviço",), "it": ("servizio",), "nl": ("dienst",)},
+    "contract": {"en": ("contract", "order", "agreement"), "de": ("vertrags", "auftrags"),
+                 "fr": ("contrat", "commande"), "es": ("contrato", "pedido"),
+                 "pt": ("contrato", "pedido"), "it": ("contratto", "ordine"),
+                 "nl": ("contract", "order")},
+    "order": {"en": ("order", "po", "contract"), "de": ("bestell", "auftrags"),
+              "fr": ("commande",), "es": ("pedido",), "pt": ("pedido",), "it": ("ordine",),
+              "nl": ("order", "bestel")},
+    "reference": {"en": ("reference", "ref"), "de": ("referenz",), "fr": ("référence",),
+                  "es": ("referencia",), "pt": ("referência",), "it": ("riferimento",),
+                  "nl": ("referentie",)},
+    "gross": {"en": ("gross",), "de": ("brutto",), "fr": ("brut", "ttc"), "es": ("bruto",),
+              "pt": ("bruto",), "it": ("lordo",), "nl": ("bruto",)},
+    "net": {"en": ("net",), "de": ("netto",), "fr": ("net", "ht"), "es": ("neto",),
+            "pt": ("líquido",), "it": ("netto",), "nl": ("netto",)},
+    "currency": {"en": ("currency",), "de": ("währung",), "fr": ("devise", "monnaie"),
+                 "es": ("moneda", "divisa"), "pt": ("moeda",), "it": ("valuta",),
+                 "nl": ("valuta",)},
+    "tax": {"en": ("tax", "vat"), "de": ("steuer", "mwst", "ust"), "fr": ("tva", "taxe"),
+            "es": ("iva", "impuesto"), "pt": ("imposto", "iva"), "it": ("iva", "imposta"),
+            "nl": ("btw",)},
+    "start": {"en": ("start", "from", "begin"), "de": ("beginn", "von", "ab"),
+              "fr": ("début", "du"), "es": ("inicio", "desde"), "pt": ("início", "de"),
+              "it": ("inizio", "dal"), "nl": ("begin", "van")},
+    "end": {"en": ("end", "to", "through", "thru"), "de": ("ende", "bis"), "fr": ("fin", "au"),
+            "es": ("fin", "hasta"), "pt": ("fim", "até"), "it": ("fine", "al"),
+            "nl": ("einde", "tot")},
+    "effective": {"en": ("effective", "commencement"), "de": ("inkrafttreten",),
+                  "fr": ("entrée en vigueur",), "es": ("vigencia",), "pt": ("vigência",),
+                  "it": ("decorrenza",), "nl": ("ingangs",)},
+    "term": {"en": ("term", "duration"), "de": ("laufzeit",), "fr": ("durée",),
+             "es": ("duración", "plazo"), "pt": ("prazo", "duração"), "it": ("durata",),
+             "nl": ("looptijd",)},
+}
+# whole labels documents print for common business fields, whatever the schema calls them;
+# each applies when all of its trigger words are among the field's core words
+IDIOMS: list[tuple[frozenset, tuple[str, ...]]] = [
+    (frozenset({"due", "date"}), (
+        "pay by", "payment due", "due by", "due on", "payable by", "please pay by", "due",
+        "fällig am", "fällig bis", "zahlbar bis", "zahlungsziel", "fälligkeit",
+        "date d'échéance", "échéance", "à payer avant le", "payable avant le",
+        "fecha de vencimiento", "vencimiento", "pagar antes de", "data de vencimento",
+        "vencimento", "pagar até", "data di scadenza", "scadenza", "pagare entro",
+        "vervaldatum", "uiterste betaaldatum", "te betalen voor")),
+    (frozenset({"amount", "due"}), (
+        "amount due", "total due", "balance due", "total amount due", "please pay",
+        "amount payable", "total to pay", "new balance", "current balance due",
+        "zu zahlen", "zahlbetrag", "rechnungsbetrag", "offener betrag", "endbetrag",
+        "montant à payer", "net à payer", "total à payer", "montant dû", "importe a pagar",
+        "total a pagar", "valor a pagar", "total a pagar", "importo da pagare",
+        "totale da pagare", "te betalen", "totaal te betalen", "openstaand bedrag")),
+    (frozenset({"total", "tax"}), (
+        "total", "grand total", "invoice total", "total amount", "amount due", "total due",
+        "gesamtbetrag", "rechnungsbetrag", "bruttobetrag", "bruttosumme", "brutto",
+        "gesamtsumme", "rechnungssumme", "endbetrag", "zahlbetrag", "summe brutto", "total ttc", "montant ttc", "montant total", "net à payer",
+        "importe total", "total factura", "valor total", "total da fatura", "totale fattura",
+        "importo totale", "totaal", "totaalbedrag", "te betalen")),
+    (frozenset({"grand", "total"}), (
+        "total", "invoice total", "total amount", "amount due", "gesamtbetrag",
+        "rechnungsbetrag", "bruttobetrag", "bruttosumme", "brutto", "gesamtsumme",
+        "rechnungssumme", "endbetrag", "zahlbetrag", "total ttc", "montant ttc", "montant total",
+        "importe total", "valor total", "totale fattura", "totaalbedrag")),
+    (frozenset({"issue", "date"}), (
+        "invoice date", "date of issue", "date issued", "issued on", "date", "dated",
+        "rechnungsdatum", "belegdatum", "ausstellungsdatum", "datum", "date de facture",
+        "date d'émission", "fecha de emisión", "fecha de factura", "fecha", "data de emissão",
+        "data da fatura", "data fattura", "data emissione", "factuurdatum", "datum")),
+    (frozenset({"statement", "date"}), (
+        "statement date", "bill date", "billing date", "date of bill", "invoice date",
+        "date issued", "date", "rechnungsdatum", "datum", "date de facture", "date",
+        "fecha de emisión", "fecha de factura", "data de emissão", "data fattura",
+        "factuurdatum")),
+    (frozenset({"bill", "date"}), (
+        "bill date", "billing date", "statement date", "date of bill", "invoice date", "date",
+        "rechnungsdatum", "date de facture", "fecha de factura", "data de emissão",
+        "data fattura", "factuurdatum")),
+    (frozenset({"invoice", "date"}), (
+        "invoice date", "date", "dated", "rechnungsdatum", "belegdatum", "datum",
+        "date de facture", "fecha de factura", "fecha", "data da fatura", "data fattura",
+        "factuurdatum")),
+    (frozenset({"invoice", "number"}), (
+        "invoice no", "invoice #", "invoice number", "inv no", "inv #", "rechnungsnummer",
+        "rechnungs-nr", "rechnung nr", "beleg-nr", "belegnummer", "numéro de facture",
+        "facture n°", "n° de facture", "número de factura", "factura nº", "nº factura",
+        "número da fatura", "fatura nº", "numero fattura", "fattura n", "factuurnummer",
+        "factuur nr")),
+    (frozenset({"account", "number"}), (
+        "account no", "account #", "account number", "acct no", "acct #", "customer number",
+        "customer no", "kundennummer", "kunden-nr", "vertragskonto", "kontonummer",
+        "n° client", "numéro de client", "référence client", "número de cliente",
+        "nº de cliente", "número de cuenta", "número do cliente", "codice cliente",
+        "numero cliente", "klantnummer", "klantnr")),
+    (frozenset({"billing", "period"}), (
+        "billing period", "service period", "billing cycle", "period", "service from",
+        "abrechnungszeitraum", "leistungszeitraum", "zeitraum", "période de facturation",
+        "période", "periodo de facturación", "periodo", "período de faturamento",
+        "periodo di fatturazione", "factuurperiode", "periode")),
+    (frozenset({"currency"}), ("currency", "währung", "devise", "moneda", "moeda", "valuta")),
+    (frozenset({"seller"}), ("from", "sold by", "issued by", "lieferant", "absender")),
+    (frozenset({"buyer"}), ("bill to", "sold to", "invoice to", "rechnungsempfänger",
+                            "facturé à", "facturar a", "faturar para", "fatturare a")),
+    (frozenset({"customer"}), ("bill to", "sold to", "invoice to", "rechnungsempfänger",
+                               "facturé à", "facturar a", "fatturare a")),
+    (frozenset({"provider"}), ("payable to", "remit to", "make checks payable to")),
+]
+# words a description uses that are not printed in labels
+FILLER = frozenset(
+    "the a an of for to by in on at with which who that this these its his her their our your "
+    "customer's company's is are was be been being as e g eg i e ie like such how when where "
+    "what must has have had it one its including incl".split())
+# words that end a description's noun phrase ("Date the invoice was issued" -> "date")
+BREAK = frozenset("the a an which who that when where whose was were is are will has have "
+                  "must should can may if as".split())
+GENERIC = frozenset("number date amount name total num no nr # id day first last start end from to "
+                    "begin through thru until".split())
+BARE = frozenset("number date amount name total num no nr # id day first last".split())  # say
+# nothing alone
+ROLE = frozenset("start end from to begin first last through thru until".split())
+NAME_ONLY = frozenset({"seller", "buyer", "customer", "provider", "currency"})   # idioms keyed
+# on one of these words apply when the field's name says it, not only its description
+DOCUMENT_DATE = frozenset({"issue", "issued", "invoice", "bill", "statement", "document"})
+TITLES = ("invoice", "bill", "statement", "credit note", "rechnung", "gutschrift", "facture",
+          "avoir", "factura", "fatura", "fattura", "factuur")
+COMPOUND = ("de", "nl")                 # languages that write compounds
+HEAD_FIRST = ("fr", "es", "pt", "it")   # "numéro de facture"
+MAX_LABELS = 80
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-zà-ÿ0-9#°º/]+", text.lower().replace("'s", ""))
+
+
+def _phrases_of(description: str) -> list[str]:
+    """The description's core noun phrases: its first clause up to a verb or relative word;
+    "A or B C" gives "A C" and "B C"; "C of the D" gives "D C" too."""
+    clause = re.split(r"[.;:(\[,]", description or "", maxsplit=1)[0]
+    words = _words(clause)
+    head: list[str] = []
+    for w in words:
+        if head and (w in BREAK or (w.endswith(("ing", "ed")) and w not in TERMS)):
+            break     # "... committee paying for", "... that was issued": the phrase ended
+        if w not in FILLER:
+            head.append(w)
+    out: list[str] = []
+    if head:
+        text = " ".join(head)
+        if " or " in f" {text} ":
+            left, _, right = text.partition(" or ")
+            tail = right.split()[1:]
+            out += [" ".join([left] + tail), right] + \
+                ([left] if tail and not set(tail) <= BARE else [])
+        elif " and " not in f" {text} ":
+            out.append(text)
+    m = re.match(r"^(.*?)\s+of\s+(.*)$", " ".join(words))
+    if m:
+        a = [w for w in m.group(1).split() if w not in FILLER]
+        b = []
+        for w in m.group(2).split():
+            if w in BREAK and b:
+                break
+            if w not in FILLER:
+                b.append(w)
+        if a and b and a[-1] not in GENERIC | ROLE:
+            out.append(" ".join(b[-1:] + a[-1:]))     # "total amount of the order": "order amount"
+        elif a and b and len(b) <= 2 and a[-1] in ROLE | {"day"}:
+            out.append(" ".join(b))                   # "first day of the billing period"
+    return [p for p in out if p and len(p.split()) <= 4 and not set(p.split()) <= BARE]
+
+
+def _say(mod: str, head: str) -> list[str]:
+    """An English modifier + head noun ("invoice" + "number") as each language prints it."""
+    out = []
+    for lang in LANGS:
+        mods = TERMS.get(mod, {}).get(lang, (mod,) if lang == "en" else ())
+        heads = TERMS.get(head, {}).get(lang, (head,) if lang == "en" else ())
+        if not mods or not heads:
+            continue
+        for m in [x for x in mods[:2] if " " not in x]:
+            for h in [x for x in heads[:3] if " " not in x]:
+                if lang in COMPOUND and m.isalpha() and h.isalpha():
+                    out += [m + h, f"{m}-{h}"]
+                elif lang in HEAD_FIRST:
+                    out += [f"{h} de {m}", f"{m} {h}" if not h.isalpha() else f"{h} {m}"]
+                else:
+                    out.append(f"{m} {h}")
+    return out
+
+
+@lru_cache(maxsize=1024)
+def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]:
+    """The labels to look for next to a field's value, most specific first."""
+    name_phrase = " ".join(w for w in _words(name.replace("_", " ")) if w not in FILLER - ROLE)
+    core = [name_phrase] + _phrases_of(description)
+    core += [" ".join(p.split()[-2:]) for p in core if len(p.split()) > 2]
+    core += [" ".join(p.split()[:-1]) for p in core     # "billing period start": "billing period"
+             if len(p.split()) > 2 and p.split()[-1] in ROLE]
+    if kind == "id" and name_phrase.split()[-1] in ("num", "no", "nr", "id"):
+        core.append(" ".join(name_phrase.split()[:-1] + ["number"]))
+    words = {w for p in core for w in p.split()}
+    name_words = set(name_phrase.split())
+    out: list[str] = []
+    seen: set[str] = set()
+
+    def add(label: str):
+        label = " ".join(label.split())
+        if label and label not in seen:
+            seen.add(label)
+            out.append(label)
+    for p in core:
+        add(p)
+    for trigger, labels in IDIOMS:
+        if trigger <= words and (len(trigger) > 1 or trigger <= name_words or
+                                 not trigger & NAME_ONLY):
+            for lab in labels:
+                add(lab)
+    for p in core:
+        w = p.split()
+        if len(w) >= 2:
+            for lab in _say(w[-2], w[-1]):
+                add(lab)
+    for p in core:      # the head noun alone ("advertiser", "provider"): weakest
+        h = p.split()[-1]
+        if h not in GENERIC and len(p.split()) > 1 or p == name_phrase and h not in GENERIC:
+            add(h)
+            for lang in LANGS[1:]:
+                for v in TERMS.get(h, {}).get(lang, ()):
+                    add(v)
+    if kind in ("date", "id") and words & DOCUMENT_DATE:   # printed beside the document's title
+        for lab in TITLES:                                # ("Invoice 4711", "Rechnung vom ...")
+            add(lab)
+    return tuple(out[:MAX_LABELS])
