@@ -174,11 +174,16 @@ IDIOMS: list[tuple[frozenset, tuple[str, ...]]] = [
         "période", "periodo de facturación", "periodo", "período de faturamento",
         "periodo di fatturazione", "factuurperiode", "periode")),
     (frozenset({"currency"}), ("currency", "währung", "devise", "moneda", "moeda", "valuta")),
-    (frozenset({"seller"}), ("from", "sold by", "issued by", "lieferant", "absender")),
-    (frozenset({"buyer"}), ("bill to", "sold to", "invoice to", "rechnungsempfänger",
-                            "facturé à", "facturar a", "faturar para", "fatturare a")),
-    (frozenset({"customer"}), ("bill to", "sold to", "invoice to", "rechnungsempfänger",
-                               "facturé à", "facturar a", "fatturare a")),
+    (frozenset({"seller"}), ("from", "sold by", "issued by", "bill from", "rechnungsersteller",
+                             "absender", "émetteur", "emisor", "emitente", "mittente")),
+    (frozenset({"buyer"}), ("bill to", "billed to", "sold to", "invoice to", "recipient",
+                            "rechnungsempfänger", "leistungsempfänger", "facturé à",
+                            "facturar a", "faturar para", "fatturare a", "herrn", "herr", "frau",
+                            "mr", "mrs", "ms", "monsieur", "madame")),
+    (frozenset({"customer"}), ("bill to", "billed to", "sold to", "invoice to", "recipient",
+                               "rechnungsempfänger", "leistungsempfänger", "facturé à",
+                               "facturar a", "fatturare a", "herrn", "herr", "frau", "mr", "mrs",
+                               "ms", "monsieur", "madame")),
     (frozenset({"provider"}), ("payable to", "remit to", "make checks payable to")),
 ]
 # words a description uses that are not printed in labels
@@ -297,8 +302,9 @@ def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]
             for lab in _say(w[-2], w[-1]):
                 add(lab)
     for p in core:      # the head noun alone ("advertiser", "provider"): weakest
-        h = p.split()[-1]
-        if h not in GENERIC and len(p.split()) > 1 or p == name_phrase and h not in GENERIC:
+        w = p.split()
+        h = w[-2] if len(w) >= 2 and w[-1] == "name" else w[-1]   # "seller name": the seller
+        if h not in GENERIC and (len(w) > 1 or p == name_phrase):
             add(h)
             for lang in LANGS[1:]:
                 for v in TERMS.get(h, {}).get(lang, ()):
