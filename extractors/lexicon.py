@@ -291,6 +291,12 @@ def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]
             out.append(label)
     for p in core:
         add(p)
+    nw = name_phrase.split()
+    if kind == "date" and len(nw) >= 2 and nw[-1] in ROLE:
+        # "flight_from": one end of a range printed as "Flight Dates: 05/27/20 - 06/02/20"
+        subject = " ".join(nw[:-1])
+        for lab in (subject, f"{subject} dates", f"{subject} period", f"{subject} date"):
+            add(lab)
     for trigger, labels in IDIOMS:
         if trigger <= words and (len(trigger) > 1 or trigger <= name_words or
                                  not trigger & NAME_ONLY):
