@@ -274,7 +274,8 @@ def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]
     """The labels to look for next to a field's value, most specific first."""
     name_phrase = " ".join(w for w in _words(name.replace("_", " ")) if w not in FILLER - ROLE)
     core = [name_phrase] + _phrases_of(description)
-    core += [" ".join(p.split()[-2:]) for p in core if len(p.split()) > 2]
+    core += [" ".join(p.split()[-2:]) for p in core if len(p.split()) > 2] + \
+        [" ".join(p.split()[:2]) for p in core if len(p.split()) > 2 and p.split()[1] not in BARE]
     core += [" ".join(p.split()[:-1]) for p in core     # "billing period start": "billing period"
              if len(p.split()) > 2 and p.split()[-1] in ROLE]
     if kind == "id" and name_phrase.split()[-1] in ("num", "no", "nr", "id"):
@@ -315,6 +316,13 @@ def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]
             for lang in LANGS[1:]:
                 for v in TERMS.get(h, {}).get(lang, ()):
                     add(v)
+    if kind in ("money", "number"):     # "Total", "Gross": an amount's label is often one word
+        for w in ("total", "gross", "net", "balance"):
+            if w in words:
+                add(w)
+                for lang in LANGS[1:]:
+                    for v in TERMS.get(w, {}).get(lang, ())[:1]:
+                        add(v)
     if kind in ("date", "id") and words & DOCUMENT_DATE:   # printed beside the document's title
         for lab in TITLES:                                # ("Invoice 4711", "Rechnung vom ...")
             add(lab)
