@@ -144,12 +144,13 @@ IDIOMS: list[tuple[frozenset, tuple[str, ...]]] = [
         "date d'émission", "fecha de emisión", "fecha de factura", "fecha", "data de emissão",
         "data da fatura", "data fattura", "data emissione", "factuurdatum", "datum")),
     (frozenset({"statement", "date"}), (
-        "statement date", "bill date", "billing date", "date of bill", "invoice date",
+        "statement date", "bill date", "billing date", "date of bill", "as of", "invoice date",
         "date issued", "date", "rechnungsdatum", "datum", "date de facture", "date",
         "fecha de emisión", "fecha de factura", "data de emissão", "data fattura",
         "factuurdatum")),
     (frozenset({"bill", "date"}), (
-        "bill date", "billing date", "statement date", "date of bill", "invoice date", "date",
+        "bill date", "billing date", "statement date", "date of bill", "as of", "invoice date",
+        "date",
         "rechnungsdatum", "date de facture", "fecha de factura", "data de emissão",
         "data fattura", "factuurdatum")),
     (frozenset({"invoice", "date"}), (

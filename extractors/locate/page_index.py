@@ -46,6 +46,8 @@ def _char_x(w, i: int) -> float:
     return w.x0 + (w.x1 - w.x0) * i / max(len(w.text), 1)   # OCR words: proportional
 
 
+# words that only introduce a value ("... 83419233 du 01.09.2016", "Nr. 4711 vom 3.5.2018")
+CONNECTIVES = frozenset("du vom dated of from le am del dal of the".split())
 # a line ending in a word that introduces a value ("... Nr. 4711 vom", "Invoice 12 dated"):
 # the value printed first on the next line is that line's
 WRAPPED_LABEL_END = re.compile(r"\S\s+(?:vom|dated|du|en date du)\s*$", re.I)
@@ -139,6 +141,8 @@ class PageIndex:
             return ""
         bare = " ".join(t for t in re.sub(r"\([^)]*\)", " ", label).split()
                         if not re.search(r"\d", t))
+        if bare.lower() in CONNECTIVES and len(cells) > 1 and looks_like_label(cells[-2]):
+            bare = f"{cells[-2]} {bare}"   # "N° facture   83419233 du": the invoice's date
         return bare if bare and looks_like_label(bare) else ""
 
     def row_cells(self, li: int) -> list[list]:
