@@ -215,7 +215,34 @@ def find_candidates(doc: Document, specs: list[FieldSpec]) -> dict[str, list[Can
         elif spec.kind == "pattern_list":
             out[spec.name] = _pattern_candidates(doc, spec, idxs)
         elif spec.kind == "text":
-            out[spec.name] = _text_candidates(doc, spec, idxs)
+            out[spec.name] = _mark_domain_names(doc, _text_candidates(doc, spec, idxs))
         else:
             out[spec.name] = []
     return out
+
+
+DOMAIN = re.compile(r"(?:www\.|https?://|@)([a-z0-9-]{2,40})\.[a-z]{2,6}\b|"
+                    r"\b([a-z0-9-]{3,40})\.(?:com|net|org|de|fr|ch|es|it|nl|pt|co\.uk|eu)\b", re.I)
+SMALL_WORDS = frozenset("de du des la le of the and et und der die das von van di da y e".split())
+
+
+def _mark_domain_names(doc: Document, cands: list[Candidate]) -> list[Candidate]:
+    """Flag `domain` on names whose initials or a word is the name of a web or e-mail domain the
+    document prints ("Services Industriels de Genève" ~ www.sig-ge.ch): an issuer prints its
+    own site."""
+    parts = set()
+    for m in DOMAIN.finditer(doc.text[:20000]):
+        label = (m.group(1) or m.group(2)).lower()
+        parts |= {label, *label.split("-")}
+    parts = {x for x in parts if len(x) >= 3}
+    if not parts:
+        return cands
+    for c in cands:
+        words = [w for w in re.findall(r"[^\W\d_]+", str(c.value).lower())]
+        if len(words) < 1 or len(words) > 8:
+            continue
+        initials = "".join(w[0] for w in words if w not in SMALL_WORDS)
+        squashed = "".join(words)
+        if initials in parts or squashed in parts or any(len(w) >= 4 and w in parts for w in words):
+            c.flags.add("domain")
+    return cands

@@ -6,11 +6,40 @@ from __future__ import annotations
 import re
 
 from extractors.locate.page_index import LEGAL_FORM, PageIndex, make_candidate
+from extractors.locate.rank import party
 from extractors.types import COLUMN_GAP, Candidate, FieldSpec, Page
 
 
 def name_candidates(page: Page, idx: PageIndex, spec: FieldSpec) -> list[Candidate]:
-    return _joined_lines(page, idx, spec) + _sender_segments(page, idx, spec)
+    out = _joined_lines(page, idx, spec) + _sender_segments(page, idx, spec)
+    if party(tuple(spec.labels), spec.description) == "issuer":
+        out += _payee_names(page, idx, spec)
+    return out
+
+
+# a sentence naming who is paid ("make checks payable to Con Edison", "à l'ordre de X"): the
+# issuer of a bill, printed without a label
+PAYEE = re.compile(r"(?:payable to|remit(?:tance)? to|pay to the order of|made out to|"
+                   r"zahlbar an|zugunsten|à l'ordre de|a favor de|a favore di|ten gunste van)"
+                   r"\s*:?\s+((?:[A-Z][\w&'.-]*\s?){1,6})", re.I)
+
+
+def _payee_names(page: Page, idx: PageIndex, spec: FieldSpec) -> list[Candidate]:
+    out = []
+    for m in PAYEE.finditer(page.text):
+        name = re.split(r"\.\s|\n", m.group(1))[0].strip(" .,")
+        words = name.split()
+        while words and words[-1].lower() in ("and", "at", "or", "by", "in", "on", "for"):
+            words.pop()
+        name = " ".join(words)
+        if len(name) < 3 or len(name) > spec.max_length:
+            continue
+        start = m.start(1)
+        c = make_candidate(page, idx, start, start + len(name), name, name)
+        if c:
+            c.flags.add("payee")
+            out.append(c)
+    return out
 
 
 # words printed before a recipient's name ("Herrn", "Mrs.", "Attn:")

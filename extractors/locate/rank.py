@@ -343,6 +343,12 @@ def _letter_date(c: Candidate) -> bool:
     return line.endswith(c.text) and (line == c.text or line[:-len(c.text)].endswith("   "))
 
 
+def _letterhead(c: Candidate) -> bool:
+    """A name alone on its line in the top tenth of page 1, with no label: letterhead text."""
+    return c.page == 1 and c.rel_top < 0.1 and not c.label_left and not c.label_above and \
+        c.line.strip() == c.text.strip() and 2 <= len(c.text.split()) <= 6
+
+
 def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> float:
     """Weak, label-free preferences by kind."""
     if spec.kind == "date":
@@ -356,6 +362,12 @@ def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> f
         role = party(tuple(spec.labels), spec.description)
         if role == "issuer" and "sender_line" in c.flags:
             p += 0.3    # "Beispiel GmbH | Hauptstraße 1 | 10115 Berlin": the sender
+        elif role == "issuer" and "payee" in c.flags:
+            p += 0.45   # "make checks payable to X": who issued the bill
+        elif role == "issuer" and _letterhead(c):
+            p += 0.2    # the first lines of page 1, alone on their line: the letterhead
+        if role == "issuer" and "domain" in c.flags:
+            p += 0.25   # its initials or a word are the web/e-mail domain the document prints
         elif role == "recipient" and "sender_line" in c.flags:
             p -= 0.3
         at = c.line.find(c.text)
