@@ -125,6 +125,25 @@ def _id_candidates(doc: Document, spec: FieldSpec, idxs: dict | None = None) -> 
             c = make_candidate(page, idx, s, s + len(text), text, text)
             if c:
                 out.append(c)
+        if not spec.pattern:
+            out += _grouped_ids(page, idx)
+    return out
+
+
+# an id printed in groups of digits ("123 456 7890", "0020 4940 1103"): the whole is the value
+GROUPED_ID = re.compile(r"(?<![\w\-/.])\d{2,6}(?: \d{2,6}){1,4}(?![\w\-/]|[.,]\d)")
+
+
+def _grouped_ids(page: Page, idx) -> list[Candidate]:
+    out = []
+    for m in GROUPED_ID.finditer(page.text):
+        text = m.group()
+        if sum(ch.isdigit() for ch in text) < 6:
+            continue
+        c = make_candidate(page, idx, m.start(), m.end(), text, text)
+        if c:
+            c.flags.add("grouped")
+            out.append(c)
     return out
 
 

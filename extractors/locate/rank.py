@@ -417,5 +417,7 @@ def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> f
         return p
     if spec.kind == "id":
         p = 0.03 if re.search(r"[A-Za-z]", c.text) is None else 0.0
+        if "grouped" in c.flags:
+            p += 0.02   # "123 456 7890" over its first group "123" (same label, same place)
         return p
     return 0.0

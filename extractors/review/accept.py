@@ -8,14 +8,24 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extractors.decide.confidence import record_confidence
 from extractors.decide.validate import validate_record
-from extractors.errors import DocumentError
+from extractors.errors import DocumentError, ReviewError
 from extractors.fieldspecs import field_specs
 from extractors.review.fix import schema_of
-from extractors.review.queue import (Item, archive_accepted, check_out, move_discarded, now_utc,
-                                     out_records_lock, default_reviewer, get_item, pending,
-                                     resolve_source, review_lock)
-from extractors.errors import ReviewError
+from extractors.review.queue import (
+    Item,
+    archive_accepted,
+    check_out,
+    default_reviewer,
+    get_item,
+    move_discarded,
+    now_utc,
+    out_records_lock,
+    pending,
+    resolve_source,
+    review_lock,
+)
 from extractors.review.recover import recover
 from extractors.write.files import write_json
 from extractors.write.records import append_records
@@ -84,6 +94,7 @@ def _prepare(out: Path, item: Item, schema, reviewer: str, learn: bool,
                evidence=json.dumps(evidence, default=str, sort_keys=True),
                confidence=json.dumps(confidence, default=str, sort_keys=True),
                min_confidence=min((float(v) for v in confidence.values()), default=1.0),
+               record_confidence=record_confidence(confidence),
                review_status=status, reviewed_at=reviewed_at, reviewer=reviewer,
                review_id=item.id,
                review_corrections=json.dumps(changed, default=str, sort_keys=True))

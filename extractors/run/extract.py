@@ -4,6 +4,7 @@ candidates -> rank -> choose for each field."""
 from __future__ import annotations
 
 from extractors.decide.choose import choose_field, choose_fixed
+from extractors.decide.confidence import features, probability
 from extractors.errors import DocumentError
 from extractors.fieldspecs import field_specs, row_specs
 from extractors.locate.candidates import find_candidates
@@ -75,10 +76,12 @@ class Extractor:
             if spec.kind == "money":   # business-rule repair may look further (rule_repair.py)
                 all_opts[spec.name] = _ranked_all(spec, pool, siblings, all_labels)
             ch = choose_field(self.backend, spec, options)
+            feats = features(spec, options, ch, pool)
             raw[spec.name] = {"options": [o.text for o in options],
                               "probs": [round(p, 4) for p in ch.probs],
-                              "chosen": ch.candidate.text if ch.candidate else None}
-            confidence[spec.name] = ch.confidence
+                              "chosen": ch.candidate.text if ch.candidate else None,
+                              "signals": feats}
+            confidence[spec.name] = probability(feats, ch.confidence)
             if ch.candidate is None:
                 values[spec.name] = None
                 continue

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from extractors.decide.confidence import default_review_below, record_confidence
 from extractors.decide.rule_repair import repair_by_rules
 from extractors.decide.validate import validate_record
 from extractors.errors import DocumentError
@@ -46,10 +47,13 @@ def accept_extraction(path, sha, doc, ex, extractor, schema, prov, review_below,
         record = validate_record(schema.model, ex.values, evidence=ex.evidence,
                                  confidence=ex.confidence, raw_output=ex.raw_output)
     weakest = min(ex.confidence.values(), default=1.0)
-    if review_below is not None and weakest < review_below:
-        low = {k: [f"confidence {v:.2f} below {review_below}"]
-               for k, v in ex.confidence.items() if v < review_below}
-        raise DocumentError("low_confidence", f"weakest field confidence {weakest:.2f}",
+    whole = record_confidence(ex.confidence)
+    if review_below is None:
+        review_below = default_review_below()
+    if review_below is not None and whole < review_below:
+        low = {k: [f"confidence {v:.2f}; record {whole:.2f} below {review_below}"]
+               for k, v in sorted(ex.confidence.items(), key=lambda kv: kv[1])[:3]}
+        raise DocumentError("low_confidence", f"record confidence {whole:.2f}",
                             stage="review", field_errors=low, raw_output=ex.raw_output,
                             partial=record.model_dump(mode="json"),
                             evidence=ex.evidence, confidence=ex.confidence)
@@ -65,7 +69,7 @@ def accept_extraction(path, sha, doc, ex, extractor, schema, prov, review_below,
     row.update(source_file=str(path), doc_sha256=sha, **prov,
                extracted_at=dt.datetime.now(dt.timezone.utc).isoformat(),
                evidence=dumps(ev), confidence=dumps(ex.confidence),
-               min_confidence=weakest, **extra)
+               min_confidence=weakest, record_confidence=whole, **extra)
     try:
         rows_frame([row], extractor.row_specs)   # fails now, as this document, not at the flush
         for spec in extractor.specs:

@@ -42,7 +42,8 @@ def rows_frame(rows: list[dict], specs: list[FieldSpec]) -> pl.DataFrame:
     for r in rows:
         for k in r:
             if k not in schema:
-                schema[k] = pl.Float64 if k == "min_confidence" else pl.String
+                schema[k] = pl.Float64 if k in ("min_confidence", "record_confidence") \
+                    else pl.String
     try:
         frame = pl.DataFrame(rows, schema=schema, strict=False)
     except Exception as exc:  # noqa: BLE001 - polars refuses e.g. a decimal over 38 digits
