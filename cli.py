@@ -225,11 +225,12 @@ _SCHEMA = click.option("--schema", "schema_spec", default=None,
 
 
 def _review_call(fn, *args, **kwargs):
-    from extractors.errors import ReviewError
     try:
         return fn(*args, **kwargs)
-    except (ReviewError, ExtractError) as exc:
+    except ExtractError as exc:       # ReviewError, and a schema's RunError
         _fail(str(exc))
+    except OSError as exc:            # permissions, disk full: one line, nothing half-written
+        _fail(f"{exc.strerror or type(exc).__name__}: {exc.filename or ''}".rstrip(": "))
 
 
 @review_grp.command("list")

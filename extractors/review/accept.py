@@ -12,9 +12,9 @@ from extractors.decide.validate import validate_record
 from extractors.errors import DocumentError
 from extractors.fieldspecs import field_specs
 from extractors.review.fix import schema_of
-from extractors.review.queue import (Item, archive_accepted, check_out, move_discarded, now_utc,
-                                     out_records_lock, default_reviewer, get_item, pending,
-                                     resolve_source, review_lock)
+from extractors.review.queue import (Item, archive_accepted, check_id, check_out, move_discarded,
+                                     now_utc, out_records_lock, default_reviewer, get_item,
+                                     pending, resolve_source, review_lock)
 from extractors.errors import ReviewError
 from extractors.review.recover import recover
 from extractors.write.files import write_json
@@ -149,6 +149,7 @@ def accept(out: Path, ids: list[str] | None = None, *, all_items: bool = False,
     provenance; each accepted item leaves the queue. With all_items, every pending item that is
     valid is accepted and the rest are reported in `failed`."""
     check_out(out)
+    ids = [check_id(i) for i in ids or []]      # every id checked before anything is done
     reviewer = reviewer or default_reviewer()
     res = AcceptResult()
     with review_lock(out):
@@ -212,6 +213,7 @@ def discard(out: Path, item_id: str, reason: str, *, reviewer: str | None = None
     if not reason or not reason.strip():
         raise ReviewError("give a reason: --reason TEXT")
     check_out(out)
+    check_id(item_id)
     with review_lock(out):
         recover(out)
         item = get_item(out, item_id)
