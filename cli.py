@@ -290,10 +290,13 @@ def review_show_cmd(out, item_id, schema_spec):
     """The item's record, evidence per field and why it was rejected."""
     from extractors import review
     item = _review_call(review.get_item, out, item_id)
-    try:
-        schema = review.schema_of(item, schema_spec)
-    except ExtractError:
-        schema = None
+    if schema_spec:     # asked for: it must load
+        schema = _review_call(review.schema_of, item, schema_spec)
+    else:               # the item's own: shown without it if it no longer loads
+        try:
+            schema = review.schema_of(item, None)
+        except ExtractError:
+            schema = None
     click.echo(review.format_show(item, schema))
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractors.decide.validate import validate_record
-from extractors.errors import DocumentError
+from extractors.errors import DocumentError, ExtractError
 from extractors.fieldspecs import field_specs
 from extractors.review.fix import schema_of
 from extractors.review.queue import (Item, archive_accepted, check_id, check_out, move_discarded,
@@ -150,6 +150,12 @@ def accept(out: Path, ids: list[str] | None = None, *, all_items: bool = False,
     valid is accepted and the rest are reported in `failed`."""
     check_out(out)
     ids = [check_id(i) for i in ids or []]      # every id checked before anything is done
+    if schema_spec:                             # and a schema asked for loads
+        from schemas import load_schema
+        try:
+            load_schema(schema_spec)
+        except ExtractError as exc:
+            raise ReviewError(str(exc)) from None
     reviewer = reviewer or default_reviewer()
     res = AcceptResult()
     with review_lock(out):

@@ -69,7 +69,8 @@ _CURRENCY = "[$€£¥]|[A-Za-z]{3}"
 _AMOUNT_RX = re.compile(
     rf"(?P<open>\()?(?P<sign>[-+\u2212])?(?:(?P<cur1>{_CURRENCY}){_SPACE}?)?"
     rf"(?P<sign2>[-+\u2212])?"
-    rf"(?P<num>(?P<grouped>[1-9]\d{{0,2}}(?P<group>[,.'\u00a0\u202f ])\d{{3}}(?:(?P=group)\d{{3}})*)?"
+    rf"(?P<num>(?P<grouped>[1-9]\d{{0,2}}(?P<group>[,.'\u00a0\u202f ])\d{{3}}"
+    rf"(?:(?P=group)\d{{3}})*)?"
     rf"(?(grouped)|\d+)(?:(?P<dec>[.,])(?P<decimals>\d+))?)"
     rf"(?:{_SPACE}?(?P<cur2>{_CURRENCY}))?(?P<close>\))?", re.ASCII)
 MAX_DIGITS = 30

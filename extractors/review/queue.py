@@ -22,7 +22,8 @@ QUEUE = "rejected"
 ACCEPTED = "accepted"
 DISCARDED = "discarded"
 LOCK = ".review.lock"
-# what a run leaves in every OUT it writes (extractors/write): one of them marks an extraction folder
+# what a run leaves in every OUT it writes (extractors/write): any of them marks an extraction
+# folder
 OUT_MARKERS = (".records.lock", "records.parquet", "records.csv", QUEUE)
 
 # The ids the queue issues (extractors/write/records.py doc_id): the first 16 hex digits of
