@@ -177,29 +177,67 @@ def schemas_cmd():
 @click.option("--limit", type=int, default=None, help="Score at most N gold documents.")
 @click.option("--force", is_flag=True, help="Re-extract documents already in OUT.")
 def eval_cmd(inputs, schema_spec, gold, out, model_path, fields, report, limit, force):
-    """Score an extraction against gold labels (runs the extraction for documents not yet in OUT)."""
+    """Score an extraction against gold labels (runs the extraction for documents not yet in OUT).
+
+    Gold rows whose document is not among INPUTS are not scored (reported as not among the
+    inputs). Stopped (Ctrl-C, kill), it resumes when run again."""
+    import signal
+    signal.signal(signal.SIGTERM, signal.default_int_handler)   # SIGTERM stops like Ctrl-C
+    try:
+        _eval(inputs, schema_spec, gold, out, model_path, fields, report, limit, force)
+    except KeyboardInterrupt:
+        _fail("interrupted; re-run the same command to continue")
+
+
+def _eval(inputs, schema_spec, gold, out, model_path, fields, report, limit, force):
+    import signal
+
     from extractors.decide.backends import load_backend
-    from extractors.eval.score import evaluate, format_report, load_gold
+    from extractors.eval.score import (evaluate, format_report, load_gold, scored_fields,
+                                       select_gold)
     from extractors.fieldspecs import field_specs
     from extractors.run import collect_inputs, run_batch
     from extractors.write.files import write_json
     from schemas import load_schema
+    # Ctrl-C and SIGTERM raise KeyboardInterrupt, also in a blocking wait (OUT's lock held by
+    # another run): polars, imported above, installs a SIGINT handler with SA_RESTART that
+    # restarts such waits (pola-rs/polars#21739); Python's own handler does not
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
+        # every argument checked before anything is extracted
+        if limit is not None and limit < 1:
+            raise RunError(f"--limit must be 1 or more, not {limit}")
+        if report is not None and (report.is_dir() or
+                                   (report.parent.exists() and not report.parent.is_dir())):
+            raise RunError(f"--report {report}: give a file to write, not a folder")
+        if out.exists() and not out.is_dir():
+            raise RunError(f"--out {out} is not a folder")
         schema = load_schema(schema_spec)
-        gold_rows = load_gold(gold)[:limit] if limit else load_gold(gold)
-        wanted = {g["file"].replace("\\", "/") for g in gold_rows}
-        files = [f for f in collect_inputs(list(inputs))
-                 if any(f.as_posix().endswith("/" + w) or f.as_posix() == w for w in wanted)]
+        specs = field_specs(schema.model)
+        all_gold = load_gold(gold)
+        files = collect_inputs(list(inputs))
+        gold_rows, files, not_among = select_gold(all_gold, files)
+        if not gold_rows:
+            raise RunError(f"gold file {gold} names none of the inputs ({len(all_gold)} labels, "
+                           f"e.g. '{all_gold[0]['file'][:80]}')")
+        names = scored_fields(specs, gold_rows, fields.split(",") if fields is not None else None)
+        if limit:
+            gold_rows = gold_rows[:limit]
+            gold_rows, files, _ = select_gold(gold_rows, files)
         backend = load_backend(model_path)
         s = run_batch(files, schema, backend, out, force=force, progress=True)
-        rep = evaluate(out, gold_rows, field_specs(schema.model),
-                       fields.split(",") if fields else None).as_dict()
+        result = evaluate(out, gold_rows, specs, names)
+        result.not_among_inputs = not_among
+        rep = result.as_dict()
+        rep["seconds_per_doc"] = round(s.seconds / max(s.documents - s.skipped, 1), 3)
+        click.echo(format_report(rep))
+        if report:
+            write_json(report, rep)
     except ExtractError as exc:
         _fail(str(exc))
-    rep["seconds_per_doc"] = round(s.seconds / max(s.documents - s.skipped, 1), 3)
-    click.echo(format_report(rep))
-    if report:
-        write_json(report, rep)
+    except OSError as exc:
+        _fail(f"{exc.strerror or type(exc).__name__}: {exc.filename or out}")
 
 
 
@@ -225,11 +263,12 @@ _SCHEMA = click.option("--schema", "schema_spec", default=None,
 
 
 def _review_call(fn, *args, **kwargs):
-    from extractors.errors import ReviewError
     try:
         return fn(*args, **kwargs)
-    except (ReviewError, ExtractError) as exc:
+    except ExtractError as exc:       # ReviewError, and a schema's RunError
         _fail(str(exc))
+    except OSError as exc:            # permissions, disk full: one line, nothing half-written
+        _fail(f"{exc.strerror or type(exc).__name__}: {exc.filename or ''}".rstrip(": "))
 
 
 @review_grp.command("list")
@@ -251,10 +290,13 @@ def review_show_cmd(out, item_id, schema_spec):
     """The item's record, evidence per field and why it was rejected."""
     from extractors import review
     item = _review_call(review.get_item, out, item_id)
-    try:
-        schema = review.schema_of(item, schema_spec)
-    except ExtractError:
-        schema = None
+    if schema_spec:     # asked for: it must load
+        schema = _review_call(review.schema_of, item, schema_spec)
+    else:               # the item's own: shown without it if it no longer loads
+        try:
+            schema = review.schema_of(item, None)
+        except ExtractError:
+            schema = None
     click.echo(review.format_show(item, schema))
 
 

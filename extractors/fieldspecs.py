@@ -29,7 +29,9 @@ ID_NAME = re.compile(r"(^|_)(id|num|no|number|code|npi|vat|iban|ref|reference|ac
 
 
 def _unwrap(ann):
-    """Strip Optional[...] / Annotated[...]; return (inner, optional)."""
+    """Strip Optional[...] / Annotated[...]; return (inner, optional). A union of one family
+    (Decimal | float, date | datetime, Literal | Literal) is that family's type; other unions
+    are refused by `unfillable` (and read as text here)."""
     optional = False
     while True:
         origin = typing.get_origin(ann)
@@ -39,9 +41,128 @@ def _unwrap(ann):
         if origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(ann) if a is not type(None)]
             optional = optional or len(args) < len(typing.get_args(ann))
-            ann = args[0] if len(args) == 1 else str
+            ann = args[0] if len(args) == 1 else _common(args)
             continue
         return ann, optional
+
+
+def _strip(ann):
+    while typing.get_origin(ann) is typing.Annotated:
+        ann = typing.get_args(ann)[0]
+    return ann
+
+
+def _family(ann) -> str | None:
+    """The kind of printed value a type is filled from, for telling related union members
+    (Decimal | float) from unrelated ones (int | str); None: not a scalar the tool fills."""
+    ann = _strip(ann)
+    if ann is bool:
+        return "bool"
+    if ann in (dt.date, dt.datetime):
+        return "date"
+    if ann in (Decimal, int, float):
+        return "number"
+    if typing.get_origin(ann) is typing.Literal:
+        return "literal"
+    if isinstance(ann, type) and issubclass(ann, enum.Enum):
+        return f"enum {ann.__name__}"
+    if ann is str or (isinstance(ann, type) and issubclass(ann, str)):
+        return "text"
+    return None
+
+
+def _common(args: list):
+    """The type a union of one family is filled as (see _unwrap); str for anything else."""
+    fams = {_family(a) for a in args}
+    if len(fams) != 1 or None in fams:
+        return str
+    fam = fams.pop()
+    plain = [_strip(a) for a in args]
+    if fam == "date":
+        return dt.date
+    if fam == "number":
+        return next(t for t in (Decimal, float, int) if t in plain)
+    if fam == "literal":
+        return typing.Literal[tuple(v for a in plain for v in typing.get_args(a))]
+    return plain[0]
+
+
+def type_name(ann) -> str:
+    """An annotation as the schema file spells it: `int | str`, `dict`, `list[int]`, `Sub`."""
+    if ann is type(None):
+        return "None"
+    if isinstance(ann, type) and not typing.get_args(ann):
+        return ann.__name__
+    text = str(ann).replace("NoneType", "None")
+    return re.sub(r"(?:[A-Za-z_]\w*\.)+(?=[A-Za-z_]\w*)", "", text)
+
+
+_NOT_TEXT = {dict: "a mapping", set: "a set", frozenset: "a set", tuple: "a tuple",
+             bytes: "bytes", bytearray: "bytes"}
+
+
+def _problem(ann, in_items: bool = False) -> str | None:
+    """Why the tool cannot fill a value of this type from a printed document, or None."""
+    ann = _strip(ann)
+    origin = typing.get_origin(ann)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(ann) if a is not type(None)]
+        if len(args) == 1:
+            return _problem(args[0], in_items)
+        fams = {_family(a) for a in args}
+        if len(fams) != 1 or None in fams:
+            return "a union of unrelated types: give the field one type"
+        return None
+    if _family(ann) is not None or ann is typing.Any:
+        return None
+    base = origin or ann
+    if base in _NOT_TEXT:
+        return f"{_NOT_TEXT[base]} cannot be filled from printed text"
+    if base is list:
+        item = _strip((typing.get_args(ann) or (str,))[0])
+        if _is_model(item):
+            return "a repeated part inside a repeated part is not supported" if in_items \
+                else None
+        if _family(item) == "text":
+            return None
+        return ("a list is filled with printed codes: use list[str] (or list[Model] for a "
+                "repeated part)")
+    if _is_model(ann):
+        return "a nested model is filled only as a repeated part: list[Model]"
+    if origin is not None:
+        return "not a type the tool fills from printed text"
+    # other classes (UUID, EmailStr, HttpUrl, ...): filled as text when pydantic reads them
+    # from a string
+    try:
+        from pydantic import TypeAdapter
+        js = TypeAdapter(ann).json_schema()
+    except Exception:  # noqa: BLE001 - an arbitrary class pydantic cannot describe
+        js = {}
+    if js.get("type") == "string" and js.get("format") != "binary":
+        return None
+    return "a class the tool cannot fill from printed text (use str, int, Decimal, date, ...)"
+
+
+def unfillable(model: type[BaseModel], _in_items: bool = False) -> list[str]:
+    """The fields of a schema the tool cannot fill, each as "field: type: why" (empty = all
+    fillable). A repeated part's sub-fields are checked too."""
+    from extractors.types import KINDS
+    problems = []
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        if "kind" in extra and extra["kind"] not in KINDS:
+            problems.append(f"{name}: unknown kind '{extra['kind']}' (kinds: {', '.join(KINDS)})")
+            continue
+        why = _problem(info.annotation, _in_items)
+        if why:
+            problems.append(f"{name}: {type_name(info.annotation)}: {why}")
+            continue
+        inner, _ = _unwrap(info.annotation)
+        if typing.get_origin(inner) is list:
+            item = _strip((typing.get_args(inner) or (str,))[0])
+            if _is_model(item):
+                problems += [f"{name}.{p}" for p in unfillable(item, True)]
+    return problems
 
 
 def _pattern_of(info, ann) -> str | None:

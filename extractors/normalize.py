@@ -26,8 +26,11 @@ MONTH_MAP = {
 _MONTH_RX = re.compile(r"\b(?:" + "|".join(sorted(MONTH_MAP, key=len, reverse=True)) + r")\b", re.I)
 
 
-def parse_date(text: str, *, dayfirst: bool = False) -> dt.date | None:
-    """A printed date -> date, or None if it is not a plausible date."""
+def parse_date(text: str, *, dayfirst: bool = False,
+               default: dt.datetime | None = None) -> dt.date | None:
+    """A printed date -> date, or None if it is not a plausible date. What the text leaves out
+    (a year, a day) comes from `default` (2000-01-01): parse twice with different defaults to
+    tell a complete date from a partial one."""
     s = _MONTH_RX.sub(lambda m: MONTH_MAP[m.group().lower()], text.strip())
     s = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", s)
     if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", s):
@@ -44,7 +47,7 @@ def parse_date(text: str, *, dayfirst: bool = False) -> dt.date | None:
                 dayfirst = True
     try:
         d = dateparser.parse(s, dayfirst=dayfirst, yearfirst=bool(re.match(r"\d{4}", s)),
-                             default=dt.datetime(2000, 1, 1)).date()
+                             default=default or dt.datetime(2000, 1, 1)).date()
     except (ValueError, OverflowError, TypeError):
         return None
     if not 1900 <= d.year <= 2100:

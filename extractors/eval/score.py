@@ -6,6 +6,7 @@ casefolded with punctuation and spacing ignored. Rejected or missing documents c
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -20,18 +21,110 @@ from extractors.types import FieldSpec
 
 
 def load_gold(path: Path) -> list[dict]:
-    if not path.is_file():
+    """Gold labels: a .jsonl file (one JSON object per line) or a .csv file, each row naming its
+    document in `file`. Anything malformed is a RunError naming the line."""
+    path = Path(path)
+    if not path.exists():
         raise RunError(f"gold file not found: {path}")
-    if path.suffix == ".jsonl":
-        rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    elif path.suffix == ".csv":
-        with open(path, newline="", encoding="utf-8") as f:
-            rows = list(csv.DictReader(f))
-    else:
+    if not path.is_file():
+        raise RunError(f"gold file {path} is not a regular file")
+    if path.suffix not in (".jsonl", ".csv"):
         raise RunError(f"gold labels must be .csv or .jsonl: {path}")
-    if rows and "file" not in rows[0]:
-        raise RunError(f"gold file {path} has no 'file' column naming each document")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise RunError(f"gold file {path} is not UTF-8 text") from None
+    rows: list[dict] = []
+    if path.suffix == ".jsonl":
+        for n, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError as exc:
+                raise RunError(f"gold file {path} line {n} is not JSON ({exc})") from None
+            if not isinstance(row, dict):
+                raise RunError(f"gold file {path} line {n} is not a JSON object "
+                               "({\"file\": ..., field: value, ...})")
+            _check_file(path, f"line {n}", row)
+            rows.append(row)
+    else:
+        try:
+            reader = csv.DictReader(io.StringIO(text, newline=""))
+            if not reader.fieldnames or "file" not in reader.fieldnames:
+                raise RunError(f"gold file {path} has no 'file' column naming each document")
+            for row in reader:
+                _check_file(path, f"line {reader.line_num}", row)
+                rows.append(row)
+        except csv.Error as exc:
+            raise RunError(f"gold file {path} is not valid CSV ({exc})") from None
+    if not rows:
+        raise RunError(f"gold file {path} has no labels")
     return rows
+
+
+def _check_file(path: Path, where: str, row: dict) -> None:
+    f = row.get("file")
+    if not isinstance(f, str) or not f.strip():
+        raise RunError(f"gold file {path} {where} has no 'file' (the document it labels)")
+
+
+def _tail_matches(gold_file: str, path: Path) -> bool:
+    """Does the gold row's `file` name this input (the same path, or its last parts)?"""
+    gf = gold_file.strip().replace("\\", "/")
+    while gf.startswith("./"):
+        gf = gf[2:]
+    p = path.as_posix()
+    if p == gf or p.endswith("/" + gf):
+        return True
+    return gf.startswith("/") and Path(gf).resolve() == path.resolve()
+
+
+def select_gold(gold_rows: list[dict], files: list[Path]) -> tuple[list[dict], list[Path], int]:
+    """The gold rows whose document is among the input files, those files, and how many gold
+    rows name no input (those are not scored: they are not misses of this run)."""
+    rows, chosen, seen = [], [], set()
+    for g in gold_rows:
+        hit = [f for f in files if _tail_matches(g["file"], f)]
+        if not hit:
+            continue
+        rows.append(g)
+        for f in hit:
+            if f not in seen:
+                seen.add(f)
+                chosen.append(f)
+    return rows, chosen, len(gold_rows) - len(rows)
+
+
+def scored_fields(specs: list[FieldSpec], gold_rows: list[dict],
+                  fields: list[str] | None) -> list[str]:
+    """The fields eval scores: those asked for (all by default) that the labels give; an unknown
+    field, a repeated part or a field no label gives is a RunError."""
+    labelled = {k for g in gold_rows for k in g}
+    by_name = {s.name: s for s in specs}
+    scorable = [s.name for s in specs if s.kind != "items"]   # repeated parts: bench/items.py
+    if fields is None:
+        names = [n for n in scorable if n in labelled]
+        if not names:
+            raise RunError("the gold labels give none of the schema's fields "
+                           f"({', '.join(scorable)})")
+        return names
+    names = []
+    for raw in fields:
+        n = raw.strip()
+        if not n:
+            continue
+        if n not in by_name:
+            raise RunError(f"--fields: unknown field '{n}' (fields: {', '.join(scorable)})")
+        if by_name[n].kind == "items":
+            raise RunError(f"--fields: {n} is a repeated part; eval does not score it")
+        if n not in labelled:
+            raise RunError(f"--fields: {n} is not labelled in the gold file")
+        if n not in names:
+            names.append(n)
+    if not names:
+        raise RunError("--fields: give field names separated by commas")
+    return names
 
 
 def _norm(spec: FieldSpec, v):
@@ -61,7 +154,10 @@ def _norm(spec: FieldSpec, v):
 
 
 def same(spec: FieldSpec, gold, pred) -> bool:
-    return _norm(spec, gold) == _norm(spec, pred)
+    try:
+        return _norm(spec, gold) == _norm(spec, pred)
+    except (ValueError, TypeError, ArithmeticError):   # a label or value that is no such thing
+        return False
 
 
 @dataclass
@@ -71,6 +167,7 @@ class Report:
     per_field: dict = field(default_factory=dict)
     precise_accepted: int = 0
     rows: list = field(default_factory=list)
+    not_among_inputs: int = 0     # gold rows naming no input document: not scored
 
     def as_dict(self) -> dict:
         correct = sum(v["correct"] for v in self.per_field.values())
@@ -84,6 +181,7 @@ class Report:
             "accepted_precision": round(self.precise_accepted / self.accepted, 4)
             if self.accepted else 0.0,
             "accepted": self.accepted,
+            "not_among_the_inputs": self.not_among_inputs,
             "documents_detail": self.rows,
         }
 
@@ -109,8 +207,12 @@ def evaluate(out: Path, gold_rows: list[dict], specs: list[FieldSpec],
             accepted[row["source_file"]] = row
     rejected: dict[str, dict] = {}
     for f in sorted((out / "rejected").glob("*.json")):
-        r = json.loads(f.read_text())
-        rejected[r["source_file"]] = r
+        try:
+            r = json.loads(f.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(r, dict) and isinstance(r.get("source_file"), str):
+            rejected[r["source_file"]] = r
     rep = Report(per_field={n: {"correct": 0, "total": 0} for n in names})
     for g in gold_rows:
         rep.n_docs += 1
@@ -140,4 +242,7 @@ def format_report(d: dict) -> str:
     lines.append(f"{'ALL FIELDS':<22} {d['field_accuracy']:.3f}")
     lines.append(f"documents {d['documents']}  straight-through {d['straight_through_rate']:.3f}"
                  f"  accepted-record precision {d['accepted_precision']:.3f}")
+    if d.get("not_among_the_inputs"):
+        lines.append(f"not among the inputs: {d['not_among_the_inputs']} gold rows "
+                     "(their documents were not given: not scored)")
     return "\n".join(lines)

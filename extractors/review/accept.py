@@ -10,12 +10,13 @@ from pathlib import Path
 
 from extractors.decide.confidence import record_confidence
 from extractors.decide.validate import validate_record
-from extractors.errors import DocumentError, ReviewError
+from extractors.errors import DocumentError, ExtractError, ReviewError
 from extractors.fieldspecs import field_specs
 from extractors.review.fix import schema_of
 from extractors.review.queue import (
     Item,
     archive_accepted,
+    check_id,
     check_out,
     default_reviewer,
     get_item,
@@ -160,6 +161,13 @@ def accept(out: Path, ids: list[str] | None = None, *, all_items: bool = False,
     provenance; each accepted item leaves the queue. With all_items, every pending item that is
     valid is accepted and the rest are reported in `failed`."""
     check_out(out)
+    ids = [check_id(i) for i in ids or []]      # every id checked before anything is done
+    if schema_spec:                             # and a schema asked for loads
+        from schemas import load_schema
+        try:
+            load_schema(schema_spec)
+        except ExtractError as exc:
+            raise ReviewError(str(exc)) from None
     reviewer = reviewer or default_reviewer()
     res = AcceptResult()
     with review_lock(out):
@@ -223,6 +231,7 @@ def discard(out: Path, item_id: str, reason: str, *, reviewer: str | None = None
     if not reason or not reason.strip():
         raise ReviewError("give a reason: --reason TEXT")
     check_out(out)
+    check_id(item_id)
     with review_lock(out):
         recover(out)
         item = get_item(out, item_id)

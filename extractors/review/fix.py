@@ -12,9 +12,9 @@ from pydantic import ValidationError
 from extractors.decide.validate import validate_record
 from extractors.errors import DocumentError, ExtractError
 from extractors.fieldspecs import field_specs
-from extractors.normalize import parse_amount, parse_date
-from extractors.review.queue import (Item, check_out, now_utc, default_reviewer, get_item,
-                                     review_lock)
+from extractors.normalize import CURRENCY_CODES, CURRENCY_SYMBOLS, parse_date
+from extractors.review.queue import (Item, check_id, check_out, now_utc, default_reviewer,
+                                     get_item, review_lock, shown)
 from extractors.errors import ReviewError
 from extractors.review.recover import recover
 from extractors.types import FieldSpec
@@ -52,9 +52,103 @@ def parse_assignments(args: list[str]) -> dict[str, str]:
     for a in args:
         name, sep, value = a.partition("=")
         if not sep or not name.strip():
-            raise ReviewError(f"expected field=value, got '{a}'")
+            raise ReviewError(f"expected field=value, got '{shown(a)}'")
         out[name.strip()] = value.strip()
     return out
+
+
+# ----------------------------------------------------------------------------------------------
+# amounts and dates as reviewers type them: strictly (a value that is not plainly an amount or
+# a whole date is refused with its reason, never guessed)
+
+_SPACE = "[ \u00a0\u202f]"
+_CURRENCY = "[$€£¥]|[A-Za-z]{3}"
+# the shapes printed amounts take: an optional sign or parentheses, an optional currency (symbol
+# or ISO code) before or after, digits grouped by thousands (one separator: , . ' or a space)
+# and a decimal part after the other separator ("1,234.56", "1.234,56", "1 234,56 €")
+_AMOUNT_RX = re.compile(
+    rf"(?P<open>\()?(?P<sign>[-+\u2212])?(?:(?P<cur1>{_CURRENCY}){_SPACE}?)?"
+    rf"(?P<sign2>[-+\u2212])?"
+    rf"(?P<num>(?P<grouped>[1-9]\d{{0,2}}(?P<group>[,.'\u00a0\u202f ])\d{{3}}"
+    rf"(?:(?P=group)\d{{3}})*)?"
+    rf"(?(grouped)|\d+)(?:(?P<dec>[.,])(?P<decimals>\d+))?)"
+    rf"(?:{_SPACE}?(?P<cur2>{_CURRENCY}))?(?P<close>\))?", re.ASCII)
+MAX_DIGITS = 30
+
+
+def _not_a_number(name: str, raw: str, why: str = "") -> ReviewError:
+    return ReviewError(f"{name}: '{shown(raw)}' is not a number{': ' + why if why else ''} "
+                       "(write it as printed: 1234.50, 1,234.50, 1.234,50 €, -12)")
+
+
+def read_amount(name: str, raw: str) -> str:
+    """A typed amount -> its exact decimal text ("1.234,50 €" -> "1234.50"), or ReviewError.
+    Plain digits with a '.' ("1234.5") are read as they are; anything else must have the shape
+    of a printed amount and is read by price-parser (as extraction reads printed amounts), then
+    checked to keep every digit the reviewer typed (no rounding, no guessing)."""
+    from price_parser import Price
+    text = raw.strip()
+    low = text.lower()
+    if re.search(r"\d[eE][-+]?\d", text):
+        raise _not_a_number(name, raw, "an exponent is not an amount, write the digits")
+    if re.search(r"0x[0-9a-f]", low):
+        raise _not_a_number(name, raw, "hexadecimal is not an amount")
+    if re.fullmatch(r"[-+\u2212]?(inf|infinity|nan|snan)", low):
+        raise _not_a_number(name, raw)
+    if sum(c.isdigit() for c in text) > MAX_DIGITS:
+        raise _not_a_number(name, raw, f"more than {MAX_DIGITS} digits")
+    if re.fullmatch(r"-?\d+(\.\d+)?", text, re.ASCII):
+        value = Decimal(text)
+    else:
+        m = _AMOUNT_RX.fullmatch(text)
+        if not m:
+            raise _not_a_number(name, raw)
+        for cur in (m["cur1"], m["cur2"]):
+            if cur and cur not in CURRENCY_SYMBOLS and cur.upper() not in CURRENCY_CODES:
+                raise _not_a_number(name, raw, f"'{cur}' is not a currency")
+        if m["cur1"] and m["cur2"]:
+            raise _not_a_number(name, raw, "two currencies")
+        negative = [x for x in (m["sign"], m["sign2"]) if x and x != "+"]
+        if bool(m["open"]) != bool(m["close"]) or len(negative) + bool(m["open"]) > 1 \
+                or (m["sign"] and m["sign2"]):
+            raise _not_a_number(name, raw, "one sign at most")
+        if m["group"] and m["dec"] and m["group"] == m["dec"]:
+            raise _not_a_number(name, raw)
+        num = m["num"]
+        if re.fullmatch(r"[1-9]\d{0,2}[.,]\d{3}", num):
+            raise ReviewError(f"{name}: '{shown(raw)}' is ambiguous (thousands or decimals?): "
+                              f"write {num.replace(',', '').replace('.', '')} or "
+                              f"{num.replace(',', '.')}")
+        amount = Price.fromstring(num, decimal_separator=m["dec"]).amount
+        digits = re.sub(r"\D", "", num).lstrip("0")
+        places = len(m["decimals"] or "")
+        if amount is None or re.sub(r"\D", "", str(amount)).lstrip("0") != digits \
+                or -amount.as_tuple().exponent != places:
+            raise _not_a_number(name, raw)
+        value = -amount if (negative or m["open"]) and amount else amount
+    return str(value if value else abs(value))
+
+
+def read_date(name: str, raw: str) -> str:
+    """A typed date -> YYYY-MM-DD, or ReviewError: YYYY-MM-DD, or a printed date that gives day,
+    month and year unambiguously ("14 March 2024", "14.03.2024", "3/14/2024")."""
+    text = raw.strip()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text, re.ASCII)
+    if m:
+        try:
+            return dt.date(*map(int, m.groups())).isoformat()
+        except ValueError as exc:
+            raise ReviewError(f"{name}: '{shown(raw)}' is not a date ({exc})") from None
+    if _ambiguous_date(text):
+        raise ReviewError(f"{name}: '{shown(raw)}' is ambiguous (day or month first?): "
+                          "write the date as YYYY-MM-DD")
+    d = parse_date(text)
+    if d is None:
+        raise ReviewError(f"{name}: '{shown(raw)}' is not a date (write it as YYYY-MM-DD)")
+    if parse_date(text, default=dt.datetime(2001, 2, 3)) != d:   # a part came from the default
+        raise ReviewError(f"{name}: '{shown(raw)}' is not a whole date (day, month and year): "
+                          "write it as YYYY-MM-DD")
+    return d.isoformat()
 
 
 def _ambiguous_date(raw: str) -> bool:
@@ -72,21 +166,9 @@ def coerce(model, spec: FieldSpec, raw: str, context: dict | None = None):
     if text == "" or text.lower() in ("null", "none"):
         value = None
     elif spec.kind == "date":
-        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
-            value = text
-        elif _ambiguous_date(text):
-            raise ReviewError(f"{name}: '{raw}' is ambiguous (day or month first?): "
-                              "write the date as YYYY-MM-DD")
-        else:
-            d = parse_date(text)
-            if d is None:
-                raise ReviewError(f"{name}: '{raw}' is not a date (write it as YYYY-MM-DD)")
-            value = d.isoformat()
-    elif spec.kind in ("money", "number") and not re.fullmatch(r"-?\d+(\.\d+)?", text):
-        amount = parse_amount(text)
-        if amount is None:
-            raise ReviewError(f"{name}: '{raw}' is not a number")
-        value = str(amount)
+        value = read_date(name, text)
+    elif spec.kind in ("money", "number"):
+        value = read_amount(name, text)
     elif spec.kind == "pattern_list":
         value = [t.strip() for t in re.split(r"[;,]", text) if t.strip()]
     else:
@@ -102,7 +184,8 @@ def coerce(model, spec: FieldSpec, raw: str, context: dict | None = None):
     except ValidationError as exc:
         msgs = [e.get("msg", "") for e in exc.errors() if e.get("loc", (None,))[:1] == (name,)]
         if msgs:
-            raise ReviewError(f"{name}: '{raw}' is not valid: {'; '.join(msgs)}") from None
+            raise ReviewError(f"{name}: '{shown(raw)}' is not valid: "
+                              f"{'; '.join(m.replace(chr(10), ' ') for m in msgs)}") from None
     except Exception:  # noqa: BLE001 - a user's validator choking on other fields' values
         pass
     return value
@@ -139,6 +222,7 @@ def fix(out: Path, item_id: str, assignments: dict[str, str], *, schema_spec: st
     if not assignments:
         raise ReviewError("nothing to fix: give field=value")
     check_out(out)
+    check_id(item_id)
     with review_lock(out):
         recover(out)
         item = get_item(out, item_id)
@@ -147,7 +231,7 @@ def fix(out: Path, item_id: str, assignments: dict[str, str], *, schema_spec: st
         new = {}
         for name, raw in assignments.items():
             if name not in specs:
-                raise ReviewError(f"unknown field '{name}' for schema {schema.name} "
+                raise ReviewError(f"unknown field '{shown(name)}' for schema {schema.name} "
                                   f"(fields: {', '.join(specs)})")
             new[name] = _jsonable(coerce(schema.model, specs[name], raw, item.values))
         review = dict(item.data.get("review") or {})

@@ -20,6 +20,8 @@ from __future__ import annotations
 import base64
 import html
 import json
+import os
+import re
 from pathlib import Path
 
 from extractors.review.queue import Item, pending, resolve_source
@@ -323,26 +325,49 @@ def index_page(items: list[Item], out_label: str) -> str:
 
 
 def build(out: Path, dest: Path | None = None, items: list[Item] | None = None) -> Path:
-    """Write the queue's pages; returns the index file."""
-    from extractors.write.files import atomic_write
+    """Write the queue's pages; returns the index file. The pages hold the documents' text and
+    images: they get OUT's access (owner only, 0600 / 0700; 0640 / 0750 for an OUT written with
+    --shared-output) whatever the umask and wherever `dest` is."""
+    from extractors.errors import ReviewError
+    from extractors.review.queue import make_dirs, out_file_mode
+    from extractors.write.files import atomic_write, dir_mode
     out = Path(out)
-    dest = Path(dest) if dest else out / "review"
-    dest.mkdir(parents=True, exist_ok=True)
+    default = dest is None
+    dest = out / "review" if default else Path(dest)
+    if (dest.exists() or dest.is_symlink()) and not dest.is_dir():
+        raise ReviewError(f"not a folder: {dest} (--dest is the folder the review pages go to)")
+    mode = out_file_mode(out)
+    make_dirs(dest, mode)
+    if default:   # OUT/review is the tool's own: it follows OUT even if an older run made it
+        os.chmod(dest, dir_mode(mode))
     items = pending(out) if items is None else items
     label = str(out)
 
     def put(path: Path, text: str):
-        atomic_write(path, lambda p: Path(p).write_text(text, encoding="utf-8"), mode=0o644)
+        atomic_write(path, lambda p: Path(p).write_text(text, encoding="utf-8"), mode=mode)
     for it in items:
         put(dest / f"{it.id}.html", item_page(out, it, label))
     index = dest / "index.html"
     put(index, index_page(items, label))
-    # pages of items that left the queue
+    # pages of items that left the queue (only pages this command wrote: --dest may be a
+    # folder with other files in it)
     keep = {f"{it.id}.html" for it in items} | {"index.html"}
     for f in dest.glob("*.html"):
-        if f.name not in keep and len(f.stem) == 16:
+        if f.name not in keep and _PAGE_NAME.fullmatch(f.stem) and _is_item_page(f):
             f.unlink()
     return index
+
+
+_PAGE_NAME = re.compile(r"(?:unreadable-)?[0-9a-f]{16}", re.ASCII)
+
+
+def _is_item_page(path: Path) -> bool:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return f"<title>Review {path.stem}:" in head
 
 
 def summary_json(items: list[Item]) -> str:

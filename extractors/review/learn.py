@@ -39,6 +39,7 @@ from extractors.locate.rank import label_match, rank
 from extractors.types import Candidate, Document, FieldSpec
 from extractors.write.files import atomic_write, write_json
 from extractors.review import settings
+from extractors.review.queue import out_file_mode
 
 STORE_NAME = "learned.json"
 GOLD_NAME = "gold.jsonl"
@@ -116,7 +117,7 @@ def save_example(out: Path, example: dict) -> None:
     data["examples"] = [e for e in data.get("examples", [])
                         if not (e.get("doc_sha256") == example["doc_sha256"]
                                 and e.get("schema") == example["schema"])] + [example]
-    write_json(path, data)
+    write_json(path, data, out_file_mode(out))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -384,7 +385,7 @@ def save_gold(out: Path, row: dict) -> None:
         with open(p, "w", encoding="utf-8") as f:
             for r in rows:
                 f.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
-    atomic_write(Path(out) / GOLD_NAME, _w)
+    atomic_write(Path(out) / GOLD_NAME, _w, out_file_mode(out))
 
 
 def gold_keys(out: Path) -> set[tuple]:

@@ -10,19 +10,28 @@ import fcntl
 import getpass
 import json
 import os
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from extractors.errors import ReviewError
-from extractors.write.files import fsync_dir, write_json
+from extractors.write.files import FILE_MODE, dir_file_mode, dir_mode, fsync_dir, write_json
 
 QUEUE = "rejected"
 ACCEPTED = "accepted"
 DISCARDED = "discarded"
 LOCK = ".review.lock"
+# what a run leaves in every OUT it writes (extractors/write): any of them marks an extraction
+# folder
+OUT_MARKERS = (".records.lock", "records.parquet", "records.csv", QUEUE)
 
-
+# The ids the queue issues (extractors/write/records.py doc_id): the first 16 hex digits of
+# the document's SHA-256, or "unreadable-" + 16 hex digits for a file that could not be read.
+# A reviewer may type a unique prefix of at least MIN_PREFIX hex digits, in any case.
+MIN_PREFIX = 4
+ID_HEX = 16
+_ID_RX = re.compile(rf"(?:unreadable-)?[0-9a-f]{{{MIN_PREFIX},{ID_HEX}}}", re.ASCII)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -89,28 +98,82 @@ def pending(out: Path) -> list[Item]:
     return sorted(items, key=lambda it: (it.data.get("rejected_at") or "", it.id))
 
 
+def shown(text: str, limit: int = 40) -> str:
+    """User input quoted in a one-line message: shortened, control characters escaped."""
+    text = text if len(text) <= limit else text[:limit - 3] + "..."
+    return text.encode("unicode_escape").decode("ascii")
+
+
+def check_id(item_id: str) -> str:
+    """A review id as typed -> the id (lowercase), or ReviewError: only the hex ids the queue
+    issues (or a prefix of at least MIN_PREFIX hex digits), never a path or a glob pattern."""
+    typed = item_id.strip().lower()
+    if not _ID_RX.fullmatch(typed):
+        raise ReviewError(f"not a review id: '{shown(item_id)}' (ids are the {ID_HEX} hex digits "
+                          f"`extract review list OUT` shows; the first {MIN_PREFIX} or more are "
+                          "enough)")
+    return typed
+
+
 def get_item(out: Path, item_id: str) -> Item:
-    """A pending item by id (or an unambiguous prefix of at least 4 characters)."""
+    """A pending item by id (or an unambiguous prefix of at least MIN_PREFIX hex digits)."""
+    item_id = check_id(item_id)
     check_out(out)
-    item_id = item_id.strip()
     path = queue_dir(out) / f"{item_id}.json"
-    if "/" not in item_id and path.is_file() and (it := _load(path)):
+    if path.is_file() and (it := _load(path)):
         return it
-    matches = [it for it in pending(out) if len(item_id) >= 4 and it.id.startswith(item_id)]
+    matches = [it for it in pending(out) if it.id.startswith(item_id)]
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
         raise ReviewError(f"'{item_id}' matches {len(matches)} items: give more characters")
     for sub in (ACCEPTED, DISCARDED):
-        if list((queue_dir(out) / sub).glob(f"{item_id}*.json")):
+        folder = queue_dir(out) / sub
+        if folder.is_dir() and any(p.name.startswith(item_id) and p.suffix == ".json"
+                                   for p in folder.iterdir()):
             raise ReviewError(f"item {item_id} was already {sub}; it is no longer in the queue")
     raise ReviewError(f"no pending item '{item_id}' in {queue_dir(out)} "
                       "(see: extract review list OUT)")
 
 
 def check_out(out: Path) -> None:
-    if not Path(out).is_dir():
-        raise ReviewError(f"not an extraction folder: {out}")
+    """OUT must be the output folder of a run (it holds records or rejected/)."""
+    p = Path(out)
+    if not p.exists():
+        raise ReviewError(f"no such folder: {out} (give the --out folder of a run)")
+    if not p.is_dir():
+        raise ReviewError(f"not a folder: {out} (give the --out folder of a run)")
+    if not any((p / m).exists() for m in OUT_MARKERS):
+        raise ReviewError(f"not an extraction folder: {out} (no records and no rejected/ in it; "
+                          "give the --out folder of a run)")
+
+
+def out_file_mode(out: Path) -> int:
+    """The mode of the files a review command writes for OUT: what the run gave OUT (owner only,
+    0600; 0640 when OUT was written with --shared-output), as extractors/write decides it."""
+    return dir_file_mode(Path(out)) or FILE_MODE
+
+
+def make_dirs(path: Path, file_mode: int) -> None:
+    """Create a folder and its missing parents, each exactly dir_mode(file_mode) (0700 / 0750)
+    whatever the umask. Folders that exist are left as they are."""
+    path = Path(path)
+    missing = []
+    while not path.is_dir():
+        if path.exists() or path.is_symlink():
+            raise ReviewError(f"not a folder: {path}")
+        missing.append(path)
+        if path.parent == path:
+            break
+        path = path.parent
+    for d in reversed(missing):
+        try:
+            d.mkdir(mode=0o700)
+        except FileExistsError:
+            if not d.is_dir():
+                raise ReviewError(f"not a folder: {d}") from None
+            continue
+        os.chmod(d, dir_mode(file_mode))
 
 
 @contextmanager
@@ -164,7 +227,7 @@ def out_records_lock(out: Path):
 
 def _archive_path(out: Path, item_id: str, sub: str) -> Path:
     dest_dir = queue_dir(out) / sub
-    dest_dir.mkdir(parents=True, exist_ok=True)
+    make_dirs(dest_dir, out_file_mode(out))
     dest = dest_dir / f"{item_id}.json"
     if dest.exists():   # the same document rejected again later: keep every archive
         dest = dest_dir / f"{item_id}-{dt.datetime.now().strftime('%Y%m%dT%H%M%S%f')}.json"
@@ -177,7 +240,7 @@ def archive_accepted(out: Path, item: Item, row: dict) -> Path:
     data["review"] = {**(data.get("review") or {}), "status": row["review_status"],
                       "reviewer": row["reviewer"], "reviewed_at": row["reviewed_at"]}
     dest = _archive_path(out, item.id, ACCEPTED)
-    write_json(dest, data)
+    write_json(dest, data, out_file_mode(out))
     if item.path.exists():
         item.path.unlink()
     fsync_dir(queue_dir(out))
