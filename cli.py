@@ -152,10 +152,29 @@ def _toml(v) -> str:
 
 
 @main.command("schemas")
-def schemas_cmd():
-    """List the built-in schemas and their fields."""
+@click.option("--explain", "explain", default=None, metavar="NAME|FILE.py[:Model]",
+              help="For one schema: each field's kind and every label the tool will look for "
+                   "next to its value (listed by the schema, or inferred from its name and "
+                   "description).")
+def schemas_cmd(explain):
+    """List the built-in schemas and their fields, or explain one schema."""
     from extractors.fieldspecs import field_specs
-    from schemas import REGISTRY
+    from schemas import REGISTRY, load_schema
+    if explain:
+        try:
+            schema = load_schema(explain)
+        except ExtractError as exc:
+            _fail(str(exc))
+        doc = (schema.model.__doc__ or "").strip().splitlines()
+        click.echo(f"{schema.name}: {doc[0] if doc else ''}")
+        for spec in field_specs(schema.model):
+            req = "required" if spec.required else "optional"
+            extra = schema.model.model_fields[spec.name].json_schema_extra
+            listed = isinstance(extra, dict) and bool(extra.get("labels"))
+            click.echo(f"{spec.name} ({spec.kind}, {req}): {spec.description}")
+            click.echo(f"  labels ({'listed by the schema' if listed else 'inferred'}): "
+                       + "; ".join(spec.labels))
+        return
     for name, model in REGISTRY.items():
         click.echo(f"{name}: {(model.__doc__ or '').strip().splitlines()[0]}")
         for spec in field_specs(model):

@@ -33,6 +33,8 @@ REGISTRY: dict[str, type[BaseModel]] = {
 class Schema:
     name: str
     model: type[BaseModel]
+    source: str = ""     # a schema file: its absolute path[:Model] (review reloads it from there)
+    sha256: str = ""     # ... and the SHA-256 of the file as it was loaded
 
     @property
     def version(self) -> str:
@@ -110,7 +112,8 @@ def load_schema(spec: str) -> Schema:
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise RunError(f"schema file {path}: the tool cannot fill field {problems[0]}{more}")
-    return Schema(model.__name__, model)
+    source = str(path.resolve()) + (f":{cls_name}" if cls_name else "")
+    return Schema(model.__name__, model, source, hashlib.sha256(path.read_bytes()).hexdigest())
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -89,7 +89,9 @@ def _prepare(out: Path, item: Item, schema, reviewer: str, learn: bool,
     reviewed_at = now_utc()
     row = dict(values)
     row.update(source_file=item.source_file, doc_sha256=d.get("doc_sha256"),
-               schema=schema.name, schema_version=schema.version, model=d.get("model"),
+               schema=schema.name, schema_version=schema.version,
+               schema_source=schema.source or schema.name, schema_sha256=schema.sha256,
+               model=d.get("model"),
                model_sha256=d.get("model_sha256"), run_id=d.get("run_id"),
                extracted_at=d.get("rejected_at"),
                evidence=json.dumps(evidence, default=str, sort_keys=True),

@@ -41,6 +41,11 @@ def schema_of(item: Item, schema_spec: str | None = None):
         schema = load_schema(spec)
     except ExtractError as exc:
         raise ReviewError(str(exc)) from None
+    recorded = item.data.get("schema_sha256")
+    if not schema_spec and recorded and schema.sha256 and schema.sha256 != recorded:
+        raise ReviewError(f"item {item.id}: the schema file {schema.source} changed since the "
+                          "extraction (its SHA-256 differs); pass --schema to validate with it "
+                          "as it is now")
     if item.data.get("schema") and schema.name != item.data["schema"]:
         raise ReviewError(f"item {item.id} was extracted with schema {item.data['schema']}, "
                           f"not {schema.name}")

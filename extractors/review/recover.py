@@ -50,7 +50,8 @@ def recover(out: Path) -> list[str]:
     return done
 
 
-_META_COLUMNS = ("source_file", "doc_sha256", "schema", "schema_version", "model", "model_sha256",
+_META_COLUMNS = ("source_file", "doc_sha256", "schema", "schema_version", "schema_source",
+                 "schema_sha256", "model", "model_sha256",
                  "run_id", "extracted_at", "evidence", "confidence", "min_confidence",
                  "record_confidence",
                  "review_status", "reviewed_at", "reviewer", "review_id", "review_corrections")

@@ -66,6 +66,7 @@ class Router:
 
     def _prov(self, schema, run_id: str) -> dict:
         return {"schema": schema.name, "schema_version": schema.version,
+                "schema_source": schema.source or schema.name, "schema_sha256": schema.sha256,
                 "model": self.backend.name, "model_sha256": self.backend.sha256, "run_id": run_id}
 
     def open(self, lane: Lane, summary: Summary) -> Lane:
