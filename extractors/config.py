@@ -23,6 +23,7 @@ from extractors.errors import RunError
 
 SECTIONS = {   # config section -> the stage's settings module
     "read": "extractors.read.settings",
+    "locate": "extractors.locate.settings",
     "decide": "extractors.decide.settings",
     "run": "extractors.run.settings",
     "review": "extractors.review.settings",

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from extractors.locate.page_index import PageIndex, looks_like_label
 from extractors.locate.rank import label_match
 from extractors.types import FieldSpec
+from extractors.locate import settings
 
-HEADER_MATCH = 0.55        # label_match a header cell needs to name a sub-field's column
-CLEAR_MATCH = 0.85         # ... to name it word for word ("Amount", "Total", "Gesamtpreis")
 AMOUNT_SHAPE = re.compile(r"\d[.,]\d{2}\)?(?:\s?[€$£]|\s?[A-Z]{3})?$|^[€$£]|[€$£]$")
 
 
@@ -113,13 +112,13 @@ def match_header(cols: list[Column], subs: list[FieldSpec]) -> dict[str, int]:
         for s in subs:
             if s.kind in ("money", "number", "date", "text", "id"):
                 sc = label_match(col.text, tuple(s.labels))
-                if sc >= HEADER_MATCH:
+                if sc >= settings.HEADER_MATCH:
                     pairs.append((sc, ci, s.name))
     pairs.sort(key=lambda t: -t[0])
     got: dict[str, int] = {}
     used: set = set()
     drv = next((s.name for s in subs if s.kind == "money" and s.required), None)
-    named = [ci for sc, ci, name in pairs if name == drv and sc >= CLEAR_MATCH]
+    named = [ci for sc, ci, name in pairs if name == drv and sc >= settings.CLEAR_MATCH]
     if len(named) > 1:
         # two columns clearly name the line total ("Amount  Product  Price  Total", where the
         # first counts units): the total is the rightmost

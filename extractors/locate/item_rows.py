@@ -19,8 +19,8 @@ from extractors.locate.page_index import PageIndex, looks_like_label
 from extractors.locate.rank import label_tokens
 from extractors.read.layout import layout_words
 from extractors.types import Document, FieldSpec, Page
+from extractors.locate import settings
 
-GAP_LINES = 6.0            # a vertical gap of this many line heights ends a table
 CARRY = re.compile(r"\b(carried|brought)\s+(forward|over)\b|\bcarry\s+forward\b|\bcarried\s+over\b|"
                    r"\bübertrag\b|\bvortrag\b|\bcontinued\b|\bfortsetzung\b|\breport\b|"
                    r"\bà reporter\b|\breporté\b|\bpage\s+(sub)?total\b|\bsubtotal this page\b|"
@@ -264,7 +264,7 @@ def _table_line(scan: _Scan, page, idx: PageIndex, li: int, words, kinds: dict,
     cols, got, drv = scan.active
     text = idx.lines[li]
     top = min(w.top for w in words)
-    if scan.last_bottom is not None and top - scan.last_bottom > GAP_LINES * idx.line_height:
+    if scan.last_bottom is not None and top - scan.last_bottom > settings.GAP_LINES * idx.line_height:
         scan.active = None
         return li
     if CARRY.search(text):

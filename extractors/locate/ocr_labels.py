@@ -10,21 +10,20 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
+from extractors.locate import settings
 
-MIN_LEN = 6          # shorter words are too often other words one edit away ("Rates"/"dates")
-MAX_EDITS = 1
 WORD = re.compile(r"[^\W_]+")
 
 
 @lru_cache(maxsize=512)
 def _label_words(labels: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted({w for lab in labels for w in WORD.findall(lab.lower())
-                         if len(w) >= MIN_LEN and w.isalpha()}))
+                         if len(w) >= settings.OCR_LABEL_MIN_LEN and w.isalpha()}))
 
 
 @lru_cache(maxsize=100000)
 def read_as_labels(text: str, labels: tuple[str, ...]) -> str:
-    """`text` with each word of MIN_LEN+ characters that is not a label word but is MAX_EDITS
+    """`text` with each word of settings.OCR_LABEL_MIN_LEN+ characters that is not a label word but is settings.OCR_LABEL_MAX_EDITS
     edit away from one replaced by that label word."""
     vocab = _label_words(labels)
     if not text or not vocab:
@@ -34,9 +33,9 @@ def read_as_labels(text: str, labels: tuple[str, ...]) -> str:
 
     def fix(m: re.Match) -> str:
         tok = m.group().lower()
-        if len(tok) < MIN_LEN or tok in vocab:
+        if len(tok) < settings.OCR_LABEL_MIN_LEN or tok in vocab:
             return m.group()
-        hit = extractOne(tok, vocab, scorer=Levenshtein.distance, score_cutoff=MAX_EDITS)
+        hit = extractOne(tok, vocab, scorer=Levenshtein.distance, score_cutoff=settings.OCR_LABEL_MAX_EDITS)
         return hit[0] if hit else m.group()
     return WORD.sub(fix, text)
 

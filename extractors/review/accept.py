@@ -13,20 +13,9 @@ from extractors.decide.validate import validate_record
 from extractors.errors import DocumentError, ExtractError, ReviewError
 from extractors.fieldspecs import field_specs
 from extractors.review.fix import schema_of
-from extractors.review.queue import (
-    Item,
-    archive_accepted,
-    check_id,
-    check_out,
-    default_reviewer,
-    get_item,
-    move_discarded,
-    now_utc,
-    out_records_lock,
-    pending,
-    resolve_source,
-    review_lock,
-)
+from extractors.review.queue import (Item, archive_accepted, check_id, check_out, default_reviewer,
+                                     get_item, move_discarded, now_utc, out_records_lock, pending,
+                                     resolve_source, review_lock)
 from extractors.review.recover import recover
 from extractors.write.files import write_json
 from extractors.write.records import append_records
