@@ -28,9 +28,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from plain import DATA, SETS, cached_document  # noqa: E402
 
-from extractors.decide.confidence import CALIBRATION, KINDS  # noqa: E402
-from extractors.errors import DocumentError  # noqa: E402
-from extractors.eval.score import load_gold, same  # noqa: E402
+from extractors.decide.confidence import CALIBRATION, KINDS
+from extractors.errors import DocumentError
+from extractors.eval import reliability
+from extractors.eval.score import load_gold, same
 
 NAMES = ["label", "margin", "model", "asked", "agree", "repeat", "ocr", "none", "required",
          "choose_conf"] + [f"kind_{k}" for k in KINDS]
@@ -88,30 +89,12 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.1) -> np.ndarray:
 
 
 def auroc(score: np.ndarray, right: np.ndarray) -> float:
-    pos, neg = score[right == 1], score[right == 0]
-    if len(pos) == 0 or len(neg) == 0:
-        return float("nan")
-    order = np.argsort(np.r_[pos, neg], kind="mergesort")
-    ranks = np.empty(len(order))
-    ranks[order] = np.arange(1, len(order) + 1)
-    # ties: average ranks
-    allv = np.r_[pos, neg]
-    for v in np.unique(allv):
-        m = allv == v
-        ranks[m] = ranks[m].mean()
-    return float((ranks[:len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
+    got = reliability.auroc([(float(s), bool(r)) for s, r in zip(score, right)])
+    return float("nan") if got is None else got
 
 
-def ece(prob: np.ndarray, right: np.ndarray, bins: int = 10) -> tuple[float, list]:
-    table, total = [], 0.0
-    for b in range(bins):
-        lo, hi = b / bins, (b + 1) / bins
-        m = (prob >= lo) & (prob < hi if b < bins - 1 else prob <= hi)
-        if m.any():
-            conf, acc = float(prob[m].mean()), float(right[m].mean())
-            total += m.sum() / len(prob) * abs(conf - acc)
-            table.append((lo, hi, int(m.sum()), conf, acc))
-    return total, table
+def ece(prob: np.ndarray, right: np.ndarray) -> tuple[float, list]:
+    return reliability.reliability([(float(p), bool(r)) for p, r in zip(prob, right)])
 
 
 def matrix(rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import polars as pl
 
+from extractors.decide.confidence import record_confidence
 from extractors.errors import RunError
+from extractors.eval.reliability import format_reliability
 from extractors.normalize import currency_code, parse_amount, parse_date
 from extractors.types import FieldSpec
 
@@ -168,6 +170,8 @@ class Report:
     precise_accepted: int = 0
     rows: list = field(default_factory=list)
     not_among_inputs: int = 0     # gold rows naming no input document: not scored
+    field_conf: list = field(default_factory=list)    # (field confidence, right)
+    record_conf: list = field(default_factory=list)   # (record confidence, every field right)
 
     def as_dict(self) -> dict:
         correct = sum(v["correct"] for v in self.per_field.values())
@@ -182,6 +186,8 @@ class Report:
             if self.accepted else 0.0,
             "accepted": self.accepted,
             "not_among_the_inputs": self.not_among_inputs,
+            "field_confidence": self.field_conf,
+            "record_confidence": self.record_conf,
             "documents_detail": self.rows,
         }
 
@@ -217,22 +223,47 @@ def evaluate(out: Path, gold_rows: list[dict], specs: list[FieldSpec],
     for g in gold_rows:
         rep.n_docs += 1
         row = _match(g["file"], accepted)
+        rej = None if row is not None else _match(g["file"], rejected)
         ok_all = row is not None
         detail = {"file": g["file"], "status": "accepted" if row else
-                  ("rejected" if _match(g["file"], rejected) else "missing"), "wrong": {}}
+                  ("rejected" if rej else "missing"), "wrong": {}}
+        # a rejected document counts with its partial record: what the extractor found
+        values = row if row is not None else (rej or {}).get("partial") or {}
+        conf = _confidences(row if row is not None else rej)
+        all_right = bool(values)
         for n in names:
             rep.per_field[n]["total"] += 1
-            pred = row.get(n) if row else None
-            if row is not None and same(by_name[n], g.get(n), pred):
+            pred = values.get(n)
+            right = bool(values) and same(by_name[n], g.get(n), pred)
+            all_right = all_right and right
+            if n in conf:
+                rep.field_conf.append((conf[n], right))
+            if right:
                 rep.per_field[n]["correct"] += 1
             else:
                 ok_all = False
                 detail["wrong"][n] = {"gold": g.get(n), "pred": None if pred is None else str(pred)}
+        if conf:
+            rep.record_conf.append((record_confidence({k: v for k, v in conf.items()
+                                                       if k in names} or conf), all_right))
         if row is not None:
             rep.accepted += 1
             rep.precise_accepted += ok_all
         rep.rows.append(detail)
     return rep
+
+
+def _confidences(row: dict | None) -> dict[str, float]:
+    """A record's or rejection's per-field confidence (JSON text in records)."""
+    if not row:
+        return {}
+    c = row.get("confidence")
+    if isinstance(c, str):
+        try:
+            c = json.loads(c)
+        except ValueError:
+            return {}
+    return {k: float(v) for k, v in (c or {}).items() if isinstance(v, (int, float))}
 
 
 def format_report(d: dict) -> str:
@@ -242,6 +273,9 @@ def format_report(d: dict) -> str:
     lines.append(f"{'ALL FIELDS':<22} {d['field_accuracy']:.3f}")
     lines.append(f"documents {d['documents']}  straight-through {d['straight_through_rate']:.3f}"
                  f"  accepted-record precision {d['accepted_precision']:.3f}")
+    rel = format_reliability(d.get("field_confidence") or [], d.get("record_confidence") or [])
+    if rel:
+        lines.append(rel)
     if d.get("not_among_the_inputs"):
         lines.append(f"not among the inputs: {d['not_among_the_inputs']} gold rows "
                      "(their documents were not given: not scored)")
