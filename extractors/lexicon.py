@@ -281,6 +281,10 @@ def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]
              if len(p.split()) > 2 and p.split()[-1] in ROLE]
     if kind == "id" and name_phrase.split()[-1] in ("num", "no", "nr", "id"):
         core.append(" ".join(name_phrase.split()[:-1] + ["number"]))
+    nw = name_phrase.split()
+    ranged = kind == "date" and len(nw) >= 2 and nw[-1] in ROLE
+    if ranged:   # "Start date of the flight": "start date" would be any range's start
+        core = [p for p in core if p == name_phrase or not set(p.split()) <= ROLE | BARE]
     words = {w for p in core for w in p.split()}
     name_words = set(name_phrase.split())
     out: list[str] = []
@@ -293,8 +297,7 @@ def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]
             out.append(label)
     for p in core:
         add(p)
-    nw = name_phrase.split()
-    if kind == "date" and len(nw) >= 2 and nw[-1] in ROLE:
+    if ranged:
         # "flight_from": one end of a range printed as "Flight Dates: 05/27/20 - 06/02/20"
         subject = " ".join(nw[:-1])
         for lab in (subject, f"{subject} dates", f"{subject} period", f"{subject} date"):

@@ -238,6 +238,14 @@ def _label_score(beside_header: bool, label_left: str, label_above: str, row_lab
     return best
 
 
+FAMILY = {"money": "amount", "number": "amount"}
+
+
+def _same_family(a: FieldSpec, b: FieldSpec) -> bool:
+    """Fields whose values can be the same printed text: a date's label cannot be an id's."""
+    return FAMILY.get(a.kind, a.kind) == FAMILY.get(b.kind, b.kind)
+
+
 def rank(spec: FieldSpec, cands: list[Candidate], siblings: list[FieldSpec],
          top_k: int = 5, all_labels: tuple[str, ...] = ()) -> list[Candidate]:
     """Score each candidate for this field; return the top_k distinct values, best first."""
@@ -247,7 +255,8 @@ def rank(spec: FieldSpec, cands: list[Candidate], siblings: list[FieldSpec],
         freq[str(c.value)] = freq.get(str(c.value), 0) + 1
     for c in cands:
         own = field_label_score(c, spec)
-        rival = max((field_label_score(c, s) for s in siblings), default=0.0)
+        rival = max((field_label_score(c, s) for s in siblings if _same_family(s, spec)),
+                    default=0.0)
         weak = spec.kind == "currency" and rival < 0.5   # codes are found by shape, not labels
         score = own - (rival - own if rival > own and not weak else 0.0)
         if START_NAME.search(spec.name) and "range_start" in c.flags:
