@@ -212,8 +212,7 @@ def _eval(inputs, schema_spec, gold, out, model_path, fields, report, limit, for
     import signal
 
     from extractors.decide.backends import load_backend
-    from extractors.eval.score import (evaluate, format_report, load_gold, scored_fields,
-                                       select_gold)
+    from extractors.eval.score import evaluate, format_report, load_gold, scored_fields, select_gold
     from extractors.fieldspecs import field_specs
     from extractors.run import collect_inputs, run_batch
     from extractors.write.files import write_json

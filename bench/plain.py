@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extractors.errors import DocumentError  # noqa: E402
-from extractors.eval.score import load_gold, same  # noqa: E402
-from extractors.read.document import file_sha256, read_document  # noqa: E402
-from extractors.run import Extractor  # noqa: E402
+from extractors.errors import DocumentError
+from extractors.eval.score import load_gold, same
+from extractors.read.document import file_sha256, read_document
+from extractors.run import Extractor
 from schemas import load_schema  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
