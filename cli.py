@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -11,8 +12,56 @@ from extractors.errors import ExtractError, RunError
 
 
 def _fail(msg: str) -> None:
-    click.echo(f"error: {msg}", err=True)
+    from extractors.write.files import printable
+    click.echo(f"error: {printable(msg)}", err=True)
     sys.exit(2)
+
+
+class _OneLineUsageError(click.ClickException):
+    """A bad flag or argument: one line on stderr, exit code 2 (no usage block)."""
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        _ = file
+        click.echo(f"error: {self.message}", err=True)
+
+
+class _OneLineErrors(click.Command):
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            raise _OneLineUsageError(f"{exc.format_message()} (see: extract {self.name} "
+                                     "--help)") from None
+
+
+class _Number(click.ParamType):
+    """An int or float in a range, finite (no nan, no inf): a clear one-line message."""
+
+    def __init__(self, kind: type, low: float, high: float | None = None,
+                 low_open: bool = False, unit: str = ""):
+        self.kind, self.low, self.high, self.low_open, self.unit = kind, low, high, low_open, unit
+        self.name = "integer" if kind is int else "number"
+
+    def convert(self, value, param, ctx):
+        import math
+        try:
+            v = self.kind(value)
+        except (TypeError, ValueError):
+            v = None
+        ok = v is not None and math.isfinite(v) and \
+            (v > self.low if self.low_open else v >= self.low) and \
+            (self.high is None or v <= self.high)
+        if ok:
+            return v
+        if self.high is not None:
+            what = f"a number from {self.low:g} to {self.high:g}"
+        elif self.kind is int:
+            what = f"a whole number of {self.low:g} or more"
+        else:
+            what = f"a number above {self.low:g}" if self.low_open else \
+                f"a number of {self.low:g} or more"
+        self.fail(f"must be {what}{self.unit}, not {value!r}", param, ctx)
 
 
 @click.group(cls=DefaultGroup, default="run", default_if_no_args=False)
@@ -37,7 +86,7 @@ def _apply_config(config: Path | None) -> None:
         apply_config(config)
 
 
-@main.command("run")
+@main.command("run", cls=_OneLineErrors)
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--schema", "schema_spec", required=True,
               help="Built-in schema name, or path/to/file.py[:Model], or auto[:NAME,...]: "
@@ -46,14 +95,16 @@ def _apply_config(config: Path | None) -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=Path("extracted"),
               show_default=True, help="Output folder.")
 @click.option("--model", "model_path", default=None, help="GGUF model file (default: embedded).")
-@click.option("--limit", type=int, default=None, help="Process at most N documents.")
-@click.option("--review-below", type=float, default=None,
+@click.option("--limit", type=_Number(int, 1), default=None,
+              help="Process at most N documents (N >= 1).")
+@click.option("--review-below", type=_Number(float, 0, 1), default=None,
               help="Send valid records whose weakest field confidence is under X to review.")
 @click.option("--password", default=None, help="Password for protected PDFs.")
-@click.option("--parse-timeout", type=float, default=None,
+@click.option("--parse-timeout", type=_Number(float, 0, low_open=True, unit=" (seconds)"),
+              default=None,
               help="CPU seconds allowed to parse one PDF (and to OCR one page) "
                    "[default: read.parse_timeout, 60].")
-@click.option("--parse-memory", type=int, default=None,
+@click.option("--parse-memory", type=_Number(int, 1, unit=" (MB)"), default=None,
               help="Memory limit (MB) for parsing one PDF [default: read.parse_memory_mb, 2048].")
 @click.option("--force", is_flag=True,
               help="Redo documents already accepted or rejected in OUT (replacing their rows).")
@@ -82,17 +133,24 @@ def run_cmd(inputs, schema_spec, out, model_path, limit, review_below, password,
 
     from extractors.decide.backends import load_backend
     from extractors.decide.classify import load_candidates, parse_auto
-    from extractors.run import collect_inputs, run_batch
+    from extractors.read import settings as read_settings
+    from extractors.run import check_limits, check_out, collect_inputs, run_batch
+    from extractors.write.files import printable_path
     from schemas import load_schema
     signal.signal(signal.SIGTERM, signal.default_int_handler)   # SIGTERM stops like Ctrl-C
     auto = parse_auto(schema_spec) is not None
     try:
         _apply_config(config)
+        check_limits(read_settings.PARSE_TIMEOUT if parse_timeout is None else parse_timeout,
+                     read_settings.PARSE_MEMORY_MB if parse_memory is None else parse_memory,
+                     review_below)
         schema = load_candidates(schema_spec) if auto else load_schema(schema_spec)
+        check_out(out, [x.name for x in schema] if auto else [schema.name], auto)
         files = collect_inputs(list(inputs), limit)
         if not files:
             raise RunError("no .pdf or .txt files found in the given inputs")
-        backend = load_backend(model_path)
+        with _quiet_native_stderr():       # llama.cpp prints its own notes while loading
+            backend = load_backend(model_path)
         s = run_batch(files, schema, backend, out,
                   review_below=review_below, password=password, parse_timeout=parse_timeout,
                   parse_mem_mb=parse_memory, progress=not quiet, force=force,
@@ -101,10 +159,17 @@ def run_cmd(inputs, schema_spec, out, model_path, limit, review_below, password,
     except ExtractError as exc:
         _fail(str(exc))
     except OSError as exc:   # disk full, permissions: the outputs on disk stay consistent
-        _fail(f"could not write to {out}: {exc.strerror or type(exc).__name__}; "
+        where = exc.filename if isinstance(exc.filename, (str, bytes)) else out
+        _fail(f"could not write to {printable_path(out)}: "
+              f"{exc.strerror or type(exc).__name__}"
+              f"{'' if where is out else ' (' + printable_path(where) + ')'}; "
               "fix it and re-run the same command to continue")
     except KeyboardInterrupt:
         _fail("interrupted; re-run the same command to continue")
+    except Exception as exc:  # noqa: BLE001 - a bug: one line, the outputs stay consistent
+        _fail(f"internal error ({type(exc).__name__}: {exc}); re-run the same command to "
+              "continue, and report it if it happens again")
+    out_s = printable_path(out)
     skipped = f"  skipped (already done; --force redoes them): {s.skipped}"
     reasons = ", ".join(f"{k}={v}" for k, v in sorted(s.reasons.items()))
     click.echo(f"documents: {s.documents}  accepted: {s.accepted}  rejected: {s.rejected}"
@@ -115,11 +180,28 @@ def run_cmd(inputs, schema_spec, out, model_path, limit, review_below, password,
                    ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in s.repaired.items()))
     if auto:
         for name, n in sorted(s.by_schema.items()):
-            click.echo(f"{name}: {n} documents  records: {out / name / 'records.parquet'}  "
-                       f"rejected: {out / name / 'rejected'}")
-        click.echo(f"not classified or unreadable: {out / 'rejected'}")
+            click.echo(f"{name}: {n} documents  records: {out_s}/{name}/records.parquet  "
+                       f"rejected: {out_s}/{name}/rejected")
+        click.echo(f"not classified or unreadable: {out_s}/rejected")
     else:
-        click.echo(f"records: {out / 'records.parquet'}  rejected: {out / 'rejected'}")
+        click.echo(f"records: {out_s}/records.parquet  rejected: {out_s}/rejected")
+
+
+@contextmanager
+def _quiet_native_stderr():
+    """File descriptor 2 to /dev/null meanwhile: what C libraries print there (llama.cpp's
+    notes on loading) stays out of the one-line error contract; Python errors are raised."""
+    import os
+    sys.stderr.flush()
+    saved = os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
 
 
 @main.command("settings")

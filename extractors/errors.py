@@ -19,7 +19,11 @@ import enum
 
 class Reason(str, enum.Enum):
     """Reason codes: stable strings that reviewers and scripts filter on (README lists them)."""
+    NOT_A_FILE = "not_a_file"                  # a FIFO, device, socket, folder, broken or
+                                               # looping symbolic link: never opened
+    UNREADABLE = "unreadable"                  # no read permission (or the disk fails to read)
     EMPTY_FILE = "empty_file"                  # 0 bytes
+    TOO_LARGE = "too_large"                    # a .txt over read.max_text_mb: not read
     NOT_A_PDF = "not_a_pdf"                    # no %PDF header
     ENCRYPTED = "encrypted"                    # needs --password
     PARSE_ERROR = "parse_error"                # the PDF cannot be parsed (truncated, broken)

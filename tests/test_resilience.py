@@ -229,7 +229,7 @@ def test_sigkill_the_cli_at_several_points_then_resume(tmp_path):
     """The real command (embedded model; real PDF parsing for a sample invoice) killed with
     SIGKILL at different moments (during start-up, and at several delays after it first writes
     an output, so kills land while documents are parsed, rows flushed, rejections written),
-    re-run each time; then --force runs moving every document to rejected/ (review below 1.01)
+    re-run each time; then --force runs moving documents to rejected/ (--review-below 1, the most the flag takes)
     killed too; then a --force run to the end moving them back, and a run that skips all. After every kill: records.parquet reads back, no duplicate, no
     document both in records and rejected/; at the end every input is there exactly once."""
     files = make_batch(tmp_path / "in", good=24, junk=4, pdfs=1)
@@ -238,7 +238,7 @@ def test_sigkill_the_cli_at_several_points_then_resume(tmp_path):
               "--flush-every", "3", "--parse-timeout", "20"]
     plan = [([], ("start", 1.0))]
     plan += [([], ("written", d)) for d in (0.0, 0.15, 0.4, 0.8)]
-    plan += [(["--force", "--review-below", "1.01"], ("written", d)) for d in (0.1, 0.5)]
+    plan += [(["--force", "--review-below", "1"], ("written", d)) for d in (0.1, 0.5)]
     plan += [(["--force"], None), ([], None)]   # to the end (moving them back); all skipped
     kills, states = 0, []
     for extra, kill in plan:

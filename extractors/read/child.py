@@ -9,17 +9,28 @@ from extractors.errors import DocumentError
 from extractors.read import settings
 
 
-def limit_child(cpu_seconds: float | None) -> None:
-    """In a parser child: die with the parent (SIGKILL on its exit, so a killed run leaves no
-    parser behind) and stop after cpu_seconds of CPU (SIGXCPU) even if nobody is waiting."""
+def die_with_parent(parent: int | None = None) -> None:
+    """In a child: SIGKILL when the thread that forked it ends (PR_SET_PDEATHSIG: with the run,
+    however it ends, even by SIGKILL), and exit now if the parent is already gone (`parent`:
+    its pid, recorded before the fork). Ctrl-C is the parent's to handle (the child ignores
+    SIGINT: a document being read is never rejected because the user pressed Ctrl-C), and
+    SIGTERM ends the child (not the KeyboardInterrupt the run's handler would raise in it)."""
     import ctypes
     import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))   # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
-    if os.getppid() == 1:      # the parent is already gone
-        os._exit(1)
+    if os.getppid() == 1 or (parent is not None and os.getppid() != parent):
+        os._exit(1)            # the parent is already gone
+
+
+def limit_child(cpu_seconds: float | None, parent: int | None = None) -> None:
+    """In a parser child: die with the parent (SIGKILL on its exit, so a killed run leaves no
+    parser behind) and stop after cpu_seconds of CPU (SIGXCPU) even if nobody is waiting."""
+    die_with_parent(parent)
     if cpu_seconds:
         cpu = int(cpu_seconds) + 1
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))

@@ -12,8 +12,11 @@ rejected with the same reason codes as before (parse_timeout, memory_limit, pars
 that what its heap keeps does not add up over a long batch. Idle processes are kept in a pool
 (one per reader thread that needs one at the same time).
 
-The child notices the run's end by itself: when idle it exits once its parent is gone, and
-during a job its own CPU limit (RLIMIT_CPU, raised per job by the job's budget) stops it.
+The child ends with the run by itself: it is killed when the thread that forked it ends
+(PR_SET_PDEATHSIG; the process pool only reuses a process while that thread lives), when idle it
+also exits once its parent is gone, and during a job its own CPU limit (RLIMIT_CPU, raised per
+job by the job's budget) stops it. It holds no copy of the parent's pipe ends, so an answer
+written after the run is gone cannot block it.
 """
 from __future__ import annotations
 
@@ -35,8 +38,20 @@ def _own_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def _serve(jobs, conn, mem_mb: int, parent: int) -> None:
-    """The child: (args, cpu budget) jobs -> ("ok", pages) or ("err", (name, message, is_mem))."""
+def _serve(jobs, conn, mem_mb: int, parent: int, parents_ends=()) -> None:
+    """The child: (args, cpu budget) jobs -> ("ok", pages) or ("err", (name, message, is_mem)).
+
+    It dies with the thread that forked it (PR_SET_PDEATHSIG, so a run killed with SIGKILL
+    leaves no OCR process behind, even one blocked writing its answer) and closes its copies of
+    the parent's pipe ends (`parents_ends`): with nobody else holding the answers pipe's read
+    end, a write to it after the run is gone fails instead of blocking forever."""
+    from extractors.read.child import die_with_parent
+    die_with_parent(parent)
+    for end in parents_ends:
+        try:
+            end.close()
+        except OSError:
+            pass
     import gc
     gc.freeze()     # what it inherits from the parent: the collector leaves it alone
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -97,12 +112,14 @@ class _Worker:
         # two one-way pipes (a duplex one is a socket pair)
         jobs_r, self.jobs = ctx.Pipe(duplex=False)
         self.conn, answers_w = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_serve, args=(jobs_r, answers_w, mem_mb, os.getpid()),
-                                daemon=True)
+        self.proc = ctx.Process(target=_serve, args=(jobs_r, answers_w, mem_mb, os.getpid(),
+                                                     (self.jobs, self.conn)), daemon=True)
         self.proc.start()
         jobs_r.close()
         answers_w.close()
         self.mem_mb, self.pages = mem_mb, 0
+        # the process dies when this thread ends (PR_SET_PDEATHSIG): reused only meanwhile
+        self.thread = threading.current_thread()
 
     def close(self, kill: bool = True) -> None:
         try:
@@ -122,7 +139,7 @@ def _take(mem_mb: int) -> _Worker:
     with _LOCK:
         while _IDLE:
             w = _IDLE.pop()
-            if w.mem_mb == mem_mb and w.proc.is_alive():
+            if w.mem_mb == mem_mb and w.proc.is_alive() and w.thread.is_alive():
                 return w
             w.close()
     return _Worker(mem_mb)

@@ -8,10 +8,10 @@
     outputs.py     the ledger, rejections and flushes in OUT
     settings.py    the run's tuned numbers
 """
-from extractors.run.batch import run_batch
+from extractors.run.batch import check_limits, run_batch
 from extractors.run.extract import Extractor
 from extractors.run.inputs import collect_inputs, safe_sha
-from extractors.run.outputs import ledger
+from extractors.run.outputs import check_out, ledger
 from extractors.run.read_ahead import ReadAhead
 
-__all__ = ["run_batch", "Extractor", "collect_inputs", "safe_sha", "ledger", "ReadAhead"]
+__all__ = ["run_batch", "check_limits", "check_out", "Extractor", "collect_inputs", "safe_sha", "ledger", "ReadAhead"]

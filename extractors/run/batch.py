@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -22,13 +23,13 @@ from pathlib import Path
 from tqdm import tqdm
 
 from extractors.decide.classify import AUTO, Classifier
-from extractors.errors import DocumentError
+from extractors.errors import DocumentError, RunError
 from extractors.read import settings as read_settings
 from extractors.read.document import read_document
 from extractors.review.learn import load_store
 from extractors.run import settings
 from extractors.run.extract import Extractor
-from extractors.run.outputs import flush, ledger, reject_document
+from extractors.run.outputs import check_out, flush, ledger, reject_document
 from extractors.run.read_ahead import ReadAhead
 from extractors.run.record import accept_document
 from extractors.types import Summary
@@ -110,6 +111,19 @@ def open_out(out: Path, mode: int) -> dict:
     return repaired
 
 
+def check_limits(timeout, mem_mb, review_below=None) -> None:
+    """RunError unless the read limits and --review-below make sense (from flags or a config
+    file): a time limit and a memory limit above 0, a finite review threshold."""
+    def number(v) -> bool:
+        return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    if not (number(timeout) and timeout > 0):
+        raise RunError(f"the parse timeout must be a number of seconds above 0, not {timeout}")
+    if not (number(mem_mb) and mem_mb >= 1):
+        raise RunError(f"the parse memory limit must be 1 MB or more, not {mem_mb}")
+    if review_below is not None and not number(review_below):   # the CLI also wants [0, 1]
+        raise RunError(f"--review-below must be a number from 0 to 1, not {review_below}")
+
+
 def run_batch(files: list[Path], schema, backend, out: Path, *, review_below: float | None = None,
               password: str | None = None, parse_timeout: float | None = None,
               parse_mem_mb: int | None = None, force: bool = False, progress: bool = True,
@@ -127,13 +141,16 @@ def run_batch(files: list[Path], schema, backend, out: Path, *, review_below: fl
     by `read_workers` background threads while the model works on the current one."""
     timeout = read_settings.PARSE_TIMEOUT if parse_timeout is None else parse_timeout
     mem_mb = read_settings.PARSE_MEMORY_MB if parse_mem_mb is None else parse_mem_mb
+    check_limits(timeout, mem_mb, review_below)
     every = flush_every or settings.FLUSH_EVERY
     seconds = settings.FLUSH_SECONDS if flush_seconds is None else flush_seconds
     auto = isinstance(schema, (list, tuple))
+    schemas = list(schema) if auto else [schema]
+    check_out(out, [s.name for s in schemas], auto)
     mode = SHARED_FILE_MODE if shared_output else FILE_MODE
     summary = Summary()
     run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
-    router = Router(list(schema) if auto else [schema], auto, backend, out, run_id, mode)
+    router = Router(schemas, auto, backend, out, run_id, mode)
     if auto:
         summary.repaired.update(open_out(out, mode))
     else:

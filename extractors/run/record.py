@@ -13,6 +13,7 @@ from extractors.decide.validate import validate_record
 from extractors.errors import DocumentError
 from extractors.fieldspecs import count_column
 from extractors.types import Document
+from extractors.write.files import printable_path
 from extractors.write.frames import rows_frame
 from extractors.write.items import child_rows, items_frame
 
@@ -63,10 +64,10 @@ def accept_extraction(path, sha, doc, ex, extractor, schema, prov, review_below,
         if spec.kind == "items":
             got = getattr(record, spec.name) or []
             items[spec.name] = child_rows(spec, got, ev.pop(spec.name, None) or [], sha,
-                                          schema.name, str(path))
+                                          schema.name, printable_path(path))
             row.pop(spec.name, None)
             row[count_column(spec.name)] = len(got)
-    row.update(source_file=str(path), doc_sha256=sha, **prov,
+    row.update(source_file=printable_path(path), doc_sha256=sha, **prov,
                extracted_at=dt.datetime.now(dt.timezone.utc).isoformat(),
                evidence=dumps(ev), confidence=dumps(ex.confidence),
                min_confidence=weakest, record_confidence=whole, **extra)

@@ -17,7 +17,13 @@ Guarantees, for every writer (a run, a reviewer's `review accept`, several at on
 - A value that would not survive the typed columns unchanged (a decimal out of range, a time
   on a date) raises instead of being written as null or truncated.
 - Files are owner-only (0600, folders 0700) unless a mode is given (`SHARED_FILE_MODE` gives
-  group read); rewriting a file keeps its mode.
+  group read), whatever the umask; rewriting a file keeps its mode; a run applies its mode to
+  everything it and the review commands keep under OUT (`set_output_mode`).
+- Frames become Parquet/CSV bytes in memory and Python writes them (`write_bytes`), so a full
+  disk or another write error is an OSError (errno set), never a library's error; the file
+  being replaced stays as it was.
+- Text UTF-8 cannot hold (a file name that is not UTF-8) is written with `printable`: each
+  such byte as the four characters \\xNN (`source_path` reads it back).
 
 Where the code is: write_files.py (atomic writes, modes, the lock), write_frames.py (typed
 frames, CSV), write_records.py (records, part files, rejections), write_items.py (child tables);
@@ -26,7 +32,9 @@ frames, CSV), write_records.py (records, part files, rejections), write_items.py
 from __future__ import annotations
 
 from extractors.write.files import (FILE_MODE, LOCK_NAME, SHARED_FILE_MODE, fsync_dir,
-                                    atomic_write, dir_mode, ensure_dir, records_lock, write_json)
+                                    atomic_write, dir_mode, ensure_dir, frame_bytes, printable,
+                                    printable_path, records_lock, source_path, write_bytes,
+                                    write_json)
 from extractors.write.frames import FORMULA_START, csv_safe, rows_frame
 from extractors.write.items import (ITEM_KEY_COLUMNS, ITEMS_PREFIX, append_items, drop_items,
                                     items_fields, items_frame, items_paths, prune_items,

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from extractors.types import FieldSpec
-from extractors.write.files import dir_file_mode, atomic_write, records_lock
+from extractors.write.files import dir_file_mode, frame_bytes, records_lock, write_bytes
 from extractors.write.frames import csv_safe, rows_frame
 from extractors.write.records import KEY, read_records
 
@@ -48,8 +48,8 @@ def _write_items(out: Path, field_name: str, df: pl.DataFrame, mode: int | None)
     pq, csv = items_paths(out, field_name)
     if mode is None and not pq.exists():
         mode = dir_file_mode(out)
-    atomic_write(pq, df.write_parquet, mode)
-    atomic_write(csv, lambda p: csv_safe(df).write_csv(p), mode)
+    write_bytes(pq, frame_bytes(df, "parquet"), mode)
+    write_bytes(csv, frame_bytes(csv_safe(df), "csv"), mode)
 
 
 def append_items(out: Path, field_name: str, rows: list[dict], docs: set,

@@ -13,8 +13,8 @@ from pathlib import Path
 import polars as pl
 
 from extractors.types import FieldSpec
-from extractors.write.files import (FILE_MODE, dir_file_mode, fsync_dir, atomic_write, ensure_dir,
-                                    records_lock, write_json)
+from extractors.write.files import (FILE_MODE, dir_file_mode, ensure_dir, frame_bytes,
+                                    fsync_dir, records_lock, write_bytes, write_json)
 from extractors.write.frames import csv_safe, rows_frame
 
 RECORDS = "records.parquet"
@@ -63,8 +63,8 @@ def _write_records(out: Path, df: pl.DataFrame, mode: int | None) -> None:
     A new file gets OUT's access (a run sets it: 0700 -> 0600, 0750 -> 0640)."""
     if mode is None and not (out / RECORDS).exists():
         mode = dir_file_mode(out)
-    atomic_write(out / RECORDS, df.write_parquet, mode)
-    atomic_write(out / RECORDS_CSV, lambda p: csv_safe(df).write_csv(p), mode)
+    write_bytes(out / RECORDS, frame_bytes(df, "parquet"), mode)
+    write_bytes(out / RECORDS_CSV, frame_bytes(csv_safe(df), "csv"), mode)
 
 
 def doc_id(sha: str) -> str:
@@ -128,7 +128,7 @@ def append_records(out: Path, rows: list[dict], specs: list[FieldSpec],
             folder = out / PARTS
             ensure_dir(folder, mode or FILE_MODE)
             name = f"{time.time_ns():020d}-{os.getpid()}.parquet"
-            atomic_write(folder / name, new.write_parquet, mode)
+            write_bytes(folder / name, frame_bytes(new, "parquet"), mode)
         for p in aside:
             p.unlink(missing_ok=True)
         return new.height

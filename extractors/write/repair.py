@@ -7,8 +7,9 @@ import os
 import time
 from pathlib import Path
 
-from extractors.write.files import LOCK_NAME, atomic_write, dir_mode, records_lock
+from extractors.write.files import LOCK_NAME, dir_mode, frame_bytes, records_lock, write_bytes
 from extractors.write.frames import csv_safe
+from extractors.write.items import ITEMS_PREFIX
 from extractors.write.records import (ACCEPTING, KEY, PARTS, RECORDS, RECORDS_CSV, REJECTED,
                                       part_files, compact_records, read_records)
 
@@ -72,7 +73,7 @@ def repair(out: Path, mode: int | None = None) -> dict:
                     fixed["stale_rejections"] += 1
             if not csv.exists() or csv.stat().st_mtime_ns < pq.stat().st_mtime_ns:
                 df = read_records(out)
-                atomic_write(csv, lambda p: csv_safe(df).write_csv(p), mode)
+                write_bytes(csv, frame_bytes(csv_safe(df), "csv"), mode)
                 fixed["csv_rewritten"] = 1
         if mode is not None:
             set_output_mode(out, mode)
@@ -80,25 +81,28 @@ def repair(out: Path, mode: int | None = None) -> dict:
 
 
 OUTPUT_FILES = (RECORDS, RECORDS_CSV, LOCK_NAME, ".review.lock", "gold.jsonl", "learned.json")
+OUTPUT_FOLDERS = (PARTS, REJECTED, "review")     # review/: `extract review html`'s pages
 
 
 def set_output_mode(out: Path, mode: int) -> None:
-    """Apply a file mode to OUT's own files and everything under rejected/ (reviewers'
-    archives too), and the matching folder mode to OUT and the folders under rejected/.
-    Other files a user keeps in OUT are left alone."""
+    """Apply a file mode to OUT's own files (records, child tables, learned hints, gold labels)
+    and everything under .records-parts/, rejected/ (reviewers' archives too) and review/,
+    and the matching folder mode to OUT and the folders under those. Other files a user keeps
+    in OUT are left alone; symbolic links are not followed."""
     out = Path(out)
     os.chmod(out, dir_mode(mode))
-    for name in OUTPUT_FILES:
-        if (out / name).is_file():
-            os.chmod(out / name, mode)
-    if (out / PARTS).is_dir():
-        os.chmod(out / PARTS, dir_mode(mode))
-        for p in (out / PARTS).glob("*.parquet"):
+    names = list(OUTPUT_FILES) + [p.name for p in out.glob(f"{ITEMS_PREFIX}*.parquet")] + \
+        [p.name for p in out.glob(f"{ITEMS_PREFIX}*.csv")]
+    for name in names:
+        p = out / name
+        if p.is_file() and not p.is_symlink():
             os.chmod(p, mode)
-    rej = out / REJECTED
-    if rej.is_dir():
-        os.chmod(rej, dir_mode(mode))
-        for p in rej.rglob("*"):
+    for folder in OUTPUT_FOLDERS:
+        top = out / folder
+        if not top.is_dir() or top.is_symlink():
+            continue
+        os.chmod(top, dir_mode(mode))
+        for p in top.rglob("*"):
             if p.is_symlink():
                 continue
             os.chmod(p, dir_mode(mode) if p.is_dir() else mode)
