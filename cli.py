@@ -137,6 +137,9 @@ def run_cmd(inputs, schema_spec, out, model_path, limit, review_below, password,
     from extractors.run import check_limits, check_out, collect_inputs, run_batch
     from extractors.write.files import printable_path
     from schemas import load_schema
+    # polars, imported above, installs a SIGINT handler with SA_RESTART: a Ctrl-C during a
+    # blocking wait (another run holding OUT's lock) would be lost; Python's handler back
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)   # SIGTERM stops like Ctrl-C
     auto = parse_auto(schema_spec) is not None
     try:
