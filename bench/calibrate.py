@@ -178,8 +178,8 @@ def main():
             "bias": round(float(w[0]), 5),
             "weights": {n: round(float(v), 5) for n, v in zip(NAMES, w[1:])},
             "review_below": round(t, 4) if t <= 1 else None,
-            "fitted_on": "adbuy-dev, zugferd, bills-dev; plain and hand-labelled schemas, "
-                         "embedded model (bench/calibrate.py)",
+            "fitted_on": "the labelled dev sets of ad-buy orders, e-invoices and utility bills; "
+                         "plain and hand-labelled schemas, embedded model (bench/calibrate.py)",
         }, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {CALIBRATION}")
 
