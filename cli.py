@@ -76,7 +76,7 @@ def main():
 
 
 _CONFIG = click.option("--config", type=click.Path(path_type=Path), default=None,
-                       help="TOML file of settings ([read], [decide], [run], [review]; "
+                       help="TOML file of settings ([read], [locate], [decide], [run], [review]; "
                             "see `extract settings`). Flags win over it.")
 
 
@@ -280,7 +280,8 @@ def schemas_cmd(explain):
               help="Write the full report (per document) as JSON.")
 @click.option("--limit", type=int, default=None, help="Score at most N gold documents.")
 @click.option("--force", is_flag=True, help="Re-extract documents already in OUT.")
-def eval_cmd(inputs, schema_spec, gold, out, model_path, fields, report, limit, force):
+@_CONFIG
+def eval_cmd(inputs, schema_spec, gold, out, model_path, fields, report, limit, force, config):
     """Score an extraction against gold labels (runs the extraction for documents not yet in OUT).
 
     Gold rows whose document is not among INPUTS are not scored (reported as not among the
@@ -288,12 +289,12 @@ def eval_cmd(inputs, schema_spec, gold, out, model_path, fields, report, limit, 
     import signal
     signal.signal(signal.SIGTERM, signal.default_int_handler)   # SIGTERM stops like Ctrl-C
     try:
-        _eval(inputs, schema_spec, gold, out, model_path, fields, report, limit, force)
+        _eval(inputs, schema_spec, gold, out, model_path, fields, report, limit, force, config)
     except KeyboardInterrupt:
         _fail("interrupted; re-run the same command to continue")
 
 
-def _eval(inputs, schema_spec, gold, out, model_path, fields, report, limit, force):
+def _eval(inputs, schema_spec, gold, out, model_path, fields, report, limit, force, config):
     import signal
 
     from extractors.decide.backends import load_backend
@@ -309,6 +310,7 @@ def _eval(inputs, schema_spec, gold, out, model_path, fields, report, limit, for
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         # every argument checked before anything is extracted
+        _apply_config(config)
         if limit is not None and limit < 1:
             raise RunError(f"--limit must be 1 or more, not {limit}")
         if report is not None and (report.is_dir() or
