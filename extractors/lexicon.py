@@ -37,8 +37,8 @@ TERMS: dict[str, dict[str, tuple[str, ...]]] = {
                   "pt": ("extrato", "fatura"), "it": ("estratto", "fattura"),
                   "nl": ("afschrift", "factuur")},
     "account": {"en": ("account", "acct", "acc", "customer"), "de": ("kunden", "konto", "vertrags"),
-                "fr": ("client", "compte"), "es": ("cliente", "cuenta"), "pt": ("cliente", "conta"),
-                "it": ("cliente", "conto"), "nl": ("klant", "rekening")},
+                "fr": ("compte", "client"), "es": ("cuenta", "cliente"), "pt": ("conta", "cliente"),
+                "it": ("conto", "cliente"), "nl": ("klant", "rekening")},
     "customer": {"en": ("customer", "client", "buyer"), "de": ("kunden", "kunde"),
                  "fr": ("client",), "es": ("cliente",), "pt": ("cliente",), "it": ("cliente",),
                  "nl": ("klant",)},
@@ -207,7 +207,7 @@ TITLES = ("invoice", "bill", "statement", "credit note", "rechnung", "gutschrift
           "avoir", "factura", "fatura", "fattura", "factuur")
 COMPOUND = ("de", "nl")                 # languages that write compounds
 HEAD_FIRST = ("fr", "es", "pt", "it")   # "numéro de facture"
-MAX_LABELS = 80
+MAX_LABELS = 100
 
 
 def _words(text: str) -> list[str]:
@@ -261,6 +261,8 @@ def _say(mod: str, head: str) -> list[str]:
             continue
         for m in [x for x in mods[:2] if " " not in x]:
             for h in [x for x in heads[:3] if " " not in x]:
+                if m == h or m.startswith(h) or h.startswith(m):
+                    continue     # "customer account" in French is not "client client"
                 if lang in COMPOUND and m.isalpha() and h.isalpha():
                     out += [m + h, f"{m}-{h}"]
                 elif lang in HEAD_FIRST:
@@ -307,6 +309,10 @@ def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]
                                  not trigger & NAME_ONLY):
             for lab in labels:
                 add(lab)
+    if kind == "id" and len(nw) >= 2 and nw[-1] in GENERIC:   # "Account: 123", "Compte : 123"
+        for lang in LANGS:
+            for v in TERMS.get(nw[-2], {}).get(lang, (nw[-2],) if lang == "en" else ())[:2]:
+                add(v)
     for p in core:
         w = p.split()
         if len(w) >= 2:

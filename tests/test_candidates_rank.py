@@ -381,3 +381,35 @@ def test_a_span_whose_first_word_is_not_leftmost_still_gets_a_valid_box():
     a.start, a.end, b.start, b.end = 0, 9, 10, 14
     x0, top, x1, bottom = _bbox([a, b], 2, 14)   # from inside the first word
     assert x0 == 50 and x1 == 160 and (top, bottom) == (10, 32)
+
+
+def test_an_amount_printed_large_under_its_label_is_a_candidate(tmp_path):
+    """A bill's headline amount ("Current balance due" over a big "$0.00") is wider than tall:
+    it is not the rotated or stacked text whose box cannot be trusted."""
+    from fpdf import FPDF
+    from pydantic import BaseModel, Field
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    pdf.text(20, 20, "Current balance due")
+    pdf.set_font("Helvetica", size=36)
+    pdf.text(20, 36, "$0.00")
+    pdf.set_font("Helvetica", size=10)
+    for i, line in enumerate(["Charges from your last bill   $36.79", "Payments   $12.00",
+                              "Thank you for your payment.", "Customer service 1-800-555-0100"]):
+        pdf.text(20, 60 + 6 * i, line)
+    path = tmp_path / "bill.pdf"
+    pdf.output(str(path))
+
+    class Bill(BaseModel):
+        total_amount_due: Decimal = Field(description="Total amount the customer has to pay.")
+    top = _top(read_document(path), Bill)
+    assert top["total_amount_due"].value == Decimal("0.00")
+
+
+def test_articles_in_a_printed_label_do_not_break_the_match():
+    from extractors.lexicon import infer_labels
+    from extractors.locate.rank import label_match
+    labels = infer_labels("account_number", "id", "The account number.")
+    assert label_match("N° du compte", labels) >= 0.8
+    assert label_match("Número de la cuenta", labels) >= 0.8

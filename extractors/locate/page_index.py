@@ -241,8 +241,10 @@ def make_candidate(page, idx: PageIndex, start, end, value, text) -> Candidate |
     if not words:
         return None
     bbox = _bbox(words, start, end)
-    if bbox[3] - bbox[1] > 3 * idx.line_height and not page.ocr:
+    tall = bbox[3] - bbox[1]
+    if tall > 3 * idx.line_height and tall > bbox[2] - bbox[0] and not page.ocr:
         return None   # rotated or stacked glyphs (side margins, watermarks): no reliable box
+    # (a headline printed large, "Amount due  $0.00", is wider than tall: it stays)
     li = idx.line_of(start)
     height = page.height or max((w.bottom for w in page.words), default=1.0) or 1.0
     return Candidate(value, text, page.number, start, end, bbox, idx.lines[li].strip()[:160],

@@ -41,6 +41,18 @@ def label_tokens(text: str) -> tuple[str, ...]:
     return tuple(re.findall(r"[^\W_]+", bare if re.search(r"[^\W_]", bare) else text))
 
 
+# articles and the prepositions fused with them: a label reads the same with or without them
+# ("N° du compte" ~ "n° de compte", "Date d'échéance" ~ "date échéance", "Date of the bill")
+ARTICLES = frozenset("the de du des d l la le les del della delle dei degli di do da dos das "
+                     "der die den dem het van".split())
+
+
+def content_tokens(toks: tuple[str, ...]) -> tuple[str, ...]:
+    """The words of a label without its articles (all of them if it is nothing else)."""
+    kept = tuple(t for t in toks if t not in ARTICLES)
+    return kept or toks
+
+
 @lru_cache(maxsize=500000)
 def _tok_eq(printed: str, label: str) -> float:
     """1 for the same word; 0.9 when the printed word is a compound made with the label word
@@ -119,7 +131,8 @@ def _foreign_modifier(printed: str, label: str, words: frozenset) -> bool:
 @lru_cache(maxsize=256)
 def _label_words(labels: tuple[str, ...]) -> tuple[tuple, frozenset]:
     """Each label's rank, text, words and word set; and all their words."""
-    rows = tuple((i, lab, label_tokens(lab), frozenset(label_tokens(lab))) for i, lab in enumerate(labels))
+    rows = tuple((i, lab, content_tokens(label_tokens(lab)), frozenset(content_tokens(label_tokens(lab))))
+                 for i, lab in enumerate(labels))
     return rows, frozenset(w for _, _, lt, _ in rows for w in lt)
 
 
@@ -130,7 +143,7 @@ def _matched_words(printed: str, words: frozenset) -> frozenset:
 
 
 def _label_match(label_text: str, labels: tuple[str, ...]) -> float:
-    toks = label_tokens(label_text)[-8:]
+    toks = content_tokens(label_tokens(label_text))[-8:]
     if not toks:
         return 0.0
     rows, words = _label_words(labels)
