@@ -82,6 +82,12 @@ class HintStore:
             cache[key] = self._neighbours(doc)
         return cache[key]
 
+    def elsewhere(self, doc: Document) -> list[dict]:
+        """The learned examples of documents NOT like this one (other issuers and layouts)."""
+        near = {id(e) for _sim, e in self.neighbours(doc)}
+        return [e for e in self.examples
+                if id(e) not in near and e.get("doc_sha256") != doc.sha256]
+
     def _neighbours(self, doc: Document) -> list[tuple[float, dict]]:
         fp = set(fingerprint(doc))
         scored = [(similarity(fp, set(e.get("fingerprint", ()))), e) for e in self.examples
@@ -295,6 +301,31 @@ def _learned_labels(store: HintStore, doc: Document) -> dict[str, list[str]]:
 # ----------------------------------------------------------------------------------------------
 # applying
 
+def labels_across(examples: list[dict]) -> dict[str, list[str]]:
+    """Per field, the labels reviewers' corrections taught on documents of other layouts, those
+    taught in at least settings.ACROSS_MIN_LAYOUTS layouts unlike each other (a label one
+    template prints says little about others), most widely taught first."""
+    taught: dict[str, dict[str, list[set]]] = {}
+    for ex in examples:
+        fp = set(ex.get("fingerprint", ()))
+        for name, f in ex.get("fields", {}).items():
+            for lab in dict.fromkeys(f.get("labels", [])):
+                layouts = taught.setdefault(name, {}).setdefault(lab, [])
+                if all(similarity(fp, other) < settings.MIN_SIMILARITY for other in layouts):
+                    layouts.append(fp)
+    return {name: sorted((lab for lab, ls in labs.items()
+                          if len(ls) >= settings.ACROSS_MIN_LAYOUTS),
+                         key=lambda lab: -len(labs[lab]))
+            for name, labs in taught.items()}
+
+
+def _with_labels_across(spec: FieldSpec, learned: list[str] | tuple) -> FieldSpec:
+    """A field's labels with those taught on other layouts after its own: weaker than the
+    schema's labels (listed later), they decide where those find nothing or match weakly."""
+    extra = [lab for lab in learned if not any(_same_label(lab, own) for own in spec.labels)]
+    return dataclasses.replace(spec, labels=list(spec.labels) + extra) if extra else spec
+
+
 def _same_label(a: str, b: str) -> bool:
     return label_match(a, (b,)) >= 0.8 and label_match(b, (a,)) >= 0.8
 
@@ -307,10 +338,12 @@ def apply_hints(specs: list[FieldSpec], doc: Document, store: HintStore | None
     if store is None or not store.examples:
         return specs
     near = store.neighbours(doc)
-    if not near:
+    across = labels_across(store.elsewhere(doc)) if settings.ACROSS_LAYOUTS else {}
+    if not near and not across:
         return specs
     out = []
     for spec in specs:
+        spec = _with_labels_across(spec, across.get(spec.name, ()))
         weights: dict[str, float] = {}
         avoid: dict[str, float] = {}
         for sim, ex in near:
