@@ -337,3 +337,11 @@ def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]
         for lab in TITLES:                                # ("Invoice 4711", "Rechnung vom ...")
             add(lab)
     return tuple(out[:MAX_LABELS])
+
+
+@lru_cache(maxsize=20000)
+def label_tokens(text: str) -> tuple[str, ...]:
+    """A printed label's words, lower-case, without dots and parenthesised hints."""
+    text = text.lower().replace("'s", "").replace(".", "")   # "I.D." -> "id", "No." -> "no"
+    bare = re.sub(r"\([^)]*\)?", " ", text)   # "(incl. VAT)", "(Last Name, First)" only explain
+    return tuple(re.findall(r"[^\W_]+", bare if re.search(r"[^\W_]", bare) else text))

@@ -413,3 +413,31 @@ def test_articles_in_a_printed_label_do_not_break_the_match():
     labels = infer_labels("account_number", "id", "The account number.")
     assert label_match("N° du compte", labels) >= 0.8
     assert label_match("Número de la cuenta", labels) >= 0.8
+
+
+class _Parties(__import__("pydantic").BaseModel):
+    seller_name: str = __import__("pydantic").Field(description="Name of the company that sent the invoice.")
+    buyer_name: str = __import__("pydantic").Field(description="Name of the customer the invoice is addressed to.")
+
+
+def test_the_name_heading_a_postal_address_block_is_the_recipient(tmp_path):
+    """No label says who the customer is: the name over a street and a postcode-and-town line
+    (lines of the letterhead's column printed between them) is; the sender line's name, printed
+    again in the letterhead, is the issuer's."""
+    from fpdf import FPDF
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    rows = [(450, 90, "Nordwind Handel GmbH"), (450, 104, "Lindenweg 7"),
+            (450, 118, "54321 Feldberg"),
+            (100, 120, "Nordwind Handel GmbH - Lindenweg 7 - 54321 Feldberg"),
+            (70, 140, "Marta Kowalski"), (450, 146, "fon 0555 2378"), (450, 160, "fax 0555 2379"),
+            (70, 168, "Am Teich 3"), (450, 182, "info@example.org"), (70, 200, "99887 Seedorf"),
+            (56, 260, "Rechnung 2024-118 vom 03.04.2024"), (56, 290, "Gesamtbetrag: 571,04 EUR")]
+    for x, y, text in rows:
+        pdf.text(x, y, text)
+    path = tmp_path / "invoice.pdf"
+    pdf.output(str(path))
+    top = _top(read_document(path), _Parties)
+    assert top["seller_name"].value == "Nordwind Handel GmbH"
+    assert top["buyer_name"].value == "Marta Kowalski"

@@ -25,7 +25,8 @@ from functools import lru_cache
 from extractors.errors import DocumentError, RunError
 from extractors.fieldspecs import field_specs
 from extractors.locate.page_index import looks_like_label
-from extractors.locate.rank import label_tokens, label_match
+from extractors.lexicon import label_tokens
+from extractors.locate.rank import label_match
 from extractors.types import COLUMN_GAP, Classification, Document, FieldSpec
 from extractors.decide import settings
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from extractors.locate.names import name_candidates
+from extractors.locate.names import mark_address_heads, name_candidates
 from extractors.locate.page_index import index_for, make_candidate
 from extractors.normalize import CURRENCY_CODES, CURRENCY_SYMBOLS, parse_amount, parse_date
 from extractors.types import Candidate, Document, FieldSpec, Page
@@ -171,6 +171,7 @@ def _text_candidates(doc: Document, spec: FieldSpec, idxs: dict | None = None) -
                         out.append(c)
             pos += len(line) + 1
         out += name_candidates(page, idx, spec)
+        mark_address_heads(page, idx, out)
     return out
 
 

@@ -16,7 +16,7 @@ from dataclasses import replace as dc_replace
 from extractors.locate.item_header import (Column, driver_column, has_amount, header_columns,
                                            is_amount, match_header)
 from extractors.locate.page_index import PageIndex, looks_like_label
-from extractors.locate.rank import label_tokens
+from extractors.lexicon import label_tokens
 from extractors.read.layout import layout_words
 from extractors.types import Document, FieldSpec, Page
 from extractors.locate import settings

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from extractors.lexicon import label_tokens
+from extractors.locate.roles import dates_the_document, letter_date, letterhead, party
 from extractors.locate.ocr_labels import read_as_labels
 from extractors.locate.page_index import looks_like_label
 from extractors.types import Candidate, FieldSpec
@@ -32,13 +34,6 @@ CURRENCY_MARK = re.compile(r"[$€£¥]|\b(?:USD|EUR|GBP|CHF)\b")
 CURRENCY_AMOUNT = re.compile(r"[$€£¥]\s?-?\(?\d|\d\s?[€$£¥]|\b(?:USD|EUR|GBP|CHF)\s?-?\d|\d\s?(?:USD|EUR|GBP|CHF)\b")
 START_NAME = re.compile(r"(^|_)(from|start|begin|first)($|_)")
 END_NAME = re.compile(r"(^|_)(to|end|through|thru|last|until)($|_)")
-
-
-@lru_cache(maxsize=20000)
-def label_tokens(text: str) -> tuple[str, ...]:
-    text = text.lower().replace("'s", "").replace(".", "")   # "I.D." -> "id", "No." -> "no"
-    bare = re.sub(r"\([^)]*\)?", " ", text)   # "(incl. VAT)", "(Last Name, First)" only explain
-    return tuple(re.findall(r"[^\W_]+", bare if re.search(r"[^\W_]", bare) else text))
 
 
 # articles and the prepositions fused with them: a label reads the same with or without them
@@ -302,26 +297,6 @@ def rank(spec: FieldSpec, cands: list[Candidate], siblings: list[FieldSpec],
     return best
 
 
-# label words of the party that issued the document (a field whose labels say so is the issuer's)
-ISSUER_WORDS = frozenset(
-    "seller supplier vendor lieferant verkäufer rechnungsersteller rechnungssteller absender "
-    "fournisseur vendeur émetteur emetteur issuer sender biller".split())
-RECIPIENT_WORDS = frozenset(
-    "buyer customer recipient kunde käufer rechnungsempfänger leistungsempfänger client "
-    "acheteur destinataire addressee".split())
-
-
-@lru_cache(maxsize=256)
-def party(labels: tuple[str, ...], description: str = "") -> str:
-    """"issuer", "recipient" or "" for a text field, from its labels and description."""
-    words = {t for lab in labels for t in label_tokens(lab)}
-    if words & ISSUER_WORDS or re.search(r"\bissu(?:ed|er)\b", description, re.I):
-        return "issuer"
-    if words & RECIPIENT_WORDS:
-        return "recipient"
-    return ""
-
-
 LABEL_PAIR = re.compile(r"\s*:\s*\S")
 
 
@@ -347,34 +322,10 @@ def _whole_names(scored: list) -> list:
     return out
 
 
-@lru_cache(maxsize=256)
-def dates_the_document(labels: tuple[str, ...], description: str = "") -> bool:
-    """A date field that is the document's own date ("issue date", "date issued", "dated")."""
-    words = {t for lab in labels for t in label_tokens(lab)}
-    return bool(words & {"issue", "issued", "dated"}) or \
-        bool(re.search(r"\bissu(?:e|ed)\b", description, re.I))
-
-
-def _letter_date(c: Candidate) -> bool:
-    """A date without any label printed last on its line, apart from what is left of it (a
-    column gap) or alone, in the top part of the first page: where letters and many invoices
-    print their own date ("Vertrag Nr: 123   18. April 2014")."""
-    if c.page != 1 or c.rel_top > 0.4 or c.label_left or c.label_above or c.row_label:
-        return False
-    line = c.line.rstrip()
-    return line.endswith(c.text) and (line == c.text or line[:-len(c.text)].endswith("   "))
-
-
-def _letterhead(c: Candidate) -> bool:
-    """A name alone on its line in the top tenth of page 1, with no label: letterhead text."""
-    return c.page == 1 and c.rel_top < 0.1 and not c.label_left and not c.label_above and \
-        c.line.strip() == c.text.strip() and 2 <= len(c.text.split()) <= 6
-
-
 def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> float:
     """Weak, label-free preferences by kind."""
     if spec.kind == "date":
-        return 0.2 if _letter_date(c) and dates_the_document(tuple(spec.labels), spec.description) \
+        return 0.2 if letter_date(c) and dates_the_document(tuple(spec.labels), spec.description) \
             else 0.0
     if spec.kind == "text":
         # names are short, capitalised and not sentences, addresses or contact lines
@@ -386,12 +337,16 @@ def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> f
             p += 0.3    # "Beispiel GmbH | Hauptstraße 1 | 10115 Berlin": the sender
         elif role == "issuer" and "payee" in c.flags:
             p += 0.45   # "make checks payable to X": who issued the bill
-        elif role == "issuer" and _letterhead(c):
+        elif role == "issuer" and letterhead(c):
             p += 0.2    # the first lines of page 1, alone on their line: the letterhead
         if role == "issuer" and "domain" in c.flags:
             p += 0.25   # its initials or a word are the web/e-mail domain the document prints
         elif role == "recipient" and "sender_line" in c.flags:
             p -= 0.3
+        elif role == "recipient" and "issuer_echo" in c.flags:
+            p -= 0.3
+        elif role == "recipient" and "address_head" in c.flags and not letterhead(c):
+            p += 0.3    # "Theodor Est / Bahnstr. 42 / 88802 Spielkreis": whom it is addressed to
         at = c.line.find(c.text)
         if at >= 0 and LABEL_PAIR.match(c.line, at + len(c.text)) and not org:
             p -= 0.3    # "Nummer   : 123456": the label of a pair, not a value
@@ -399,6 +354,8 @@ def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> f
             p -= 0.3
         if sum(ch.isdigit() for ch in c.text) > sum(ch.isalpha() for ch in c.text) / 2:
             p -= 0.3
+            if re.fullmatch(r"[A-Za-z]{0,4}[\d .\-/]{6,}", c.text):
+                p -= 0.3    # "FR19787878784", "DE 136 695 976": an identifier, not a name
         if org:
             p += 0.25
         if (all_labels and not org and label_match(c.text, all_labels) >= 0.55 and len(words) <= 3) or \
