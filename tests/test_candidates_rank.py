@@ -441,3 +441,17 @@ def test_the_name_heading_a_postal_address_block_is_the_recipient(tmp_path):
     top = _top(read_document(path), _Parties)
     assert top["seller_name"].value == "Nordwind Handel GmbH"
     assert top["buyer_name"].value == "Marta Kowalski"
+
+
+def test_a_number_printed_after_suite_or_po_box_is_part_of_an_address(tmp_path):
+    from pydantic import BaseModel, Field
+
+    class Order(BaseModel):
+        order_number: str = Field(description="The order number.")
+    p = tmp_path / "order.txt"
+    p.write_text("ORDER\n"
+                 "Harbour Media                 PO Box 367\n"
+                 "12 Long Street, Suite 250     Order / Rev\n"
+                 "Springfield                   4410931\n")
+    top = _top(read_document(p), Order)
+    assert top["order_number"].value == "4410931"

@@ -32,6 +32,10 @@ FORM_WORDS = re.compile(
     r"quantity|price|rate|units|ref|period|from|to)\b|#|:$)", re.I)
 CURRENCY_MARK = re.compile(r"[$€£¥]|\b(?:USD|EUR|GBP|CHF)\b")
 CURRENCY_AMOUNT = re.compile(r"[$€£¥]\s?-?\(?\d|\d\s?[€$£¥]|\b(?:USD|EUR|GBP|CHF)\s?-?\d|\d\s?(?:USD|EUR|GBP|CHF)\b")
+# the words of an address printed right before a number that belongs to it
+ADDRESS_TAIL = re.compile(r"\b(?:suite|ste\.?|p\.?\s?o\.?\s?box|box|apt\.?|unit|floor|fl\.?|room|"
+                          r"postfach|case postale|boîte postale|bp|apartado|caixa postal)\s*#?:?\s*$",
+                          re.I)
 START_NAME = re.compile(r"(^|_)(from|start|begin|first)($|_)")
 END_NAME = re.compile(r"(^|_)(to|end|through|thru|last|until)($|_)")
 
@@ -396,6 +400,8 @@ def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> f
         return p
     if spec.kind == "id":
         p = 0.03 if re.search(r"[A-Za-z]", c.text) is None else 0.0
+        if ADDRESS_TAIL.search(c.label_left):
+            p -= 0.5    # "Suite 250", "PO Box 367", "Postfach 12 34": part of an address
         if "grouped" in c.flags:
             p += 0.02   # "123 456 7890" over its first group "123" (same label, same place)
         return p
