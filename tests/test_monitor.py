@@ -416,14 +416,14 @@ def test_auto_runs_keep_one_history_and_count_unclassified(tmp_path, monkeypatch
     assert history_home(lane) == out
 
 
-def test_monitor_settings_are_listed_and_set_by_a_config_file(tmp_path):
+def test_monitor_settings_are_listed_and_set_by_a_config_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(settings, "PSI_THRESHOLD", settings.PSI_THRESHOLD)   # restored after
     r = CliRunner().invoke(main, ["settings"])
     assert r.exit_code == 0 and "[monitor]" in r.output and "psi_threshold = 0.25" in r.output
     cfg = tmp_path / "c.toml"
     cfg.write_text("[monitor]\npsi_threshold = 0.4\n")
     r = CliRunner().invoke(main, ["settings", "--config", str(cfg)])
     assert "psi_threshold = 0.4" in r.output
-    settings.PSI_THRESHOLD = 0.25
     cfg.write_text("[monitor]\npsi_treshold = 0.4\n")
     r = CliRunner().invoke(main, ["settings", "--config", str(cfg)])
     assert r.exit_code == 2 and "psi_treshold" in r.output
