@@ -72,11 +72,13 @@ def main():
     extract bills/ --schema utility_bill        (same as: extract run bills/ ...)
     extract schemas                              list built-in schemas
     extract eval INPUT --schema S --gold FILE    accuracy against labels
+    extract report OUT                           run history, drift flags, offline report
     """
 
 
 _CONFIG = click.option("--config", type=click.Path(path_type=Path), default=None,
-                       help="TOML file of settings ([read], [locate], [decide], [run], [review]; "
+                       help="TOML file of settings ([read], [locate], [decide], [run], [review], "
+                            "[monitor]; "
                             "see `extract settings`). Flags win over it.")
 
 
@@ -188,6 +190,11 @@ def run_cmd(inputs, schema_spec, out, model_path, limit, review_below, password,
         click.echo(f"not classified or unreadable: {out_s}/rejected")
     else:
         click.echo(f"records: {out_s}/records.parquet  rejected: {out_s}/rejected")
+    if s.drift:
+        click.echo(f"drift: {len(s.drift)} flag(s) against the previous runs "
+                   f"(extract report {out_s}):")
+        for flag in s.drift:
+            click.echo(f"  drift: {flag.get('message')}")
 
 
 @contextmanager
@@ -344,6 +351,26 @@ def _eval(inputs, schema_spec, gold, out, model_path, fields, report, limit, for
     except OSError as exc:
         _fail(f"{exc.strerror or type(exc).__name__}: {exc.filename or out}")
 
+
+
+@main.command("report", cls=_OneLineErrors)
+@click.argument("out", type=click.Path(path_type=Path))
+def report_cmd(out):
+    """Write OUT/report.html from OUT's run history (runs.jsonl): documents and reasons per
+    run, per-field found-rate and confidence over runs, corrections per field, drift flags;
+    one offline page with inline SVG charts. Prints a short summary of the same."""
+    from extractors.monitor import build_report, terminal_summary
+    from extractors.write.files import printable_path
+    try:
+        path, runs, corrections = build_report(out)
+    except ExtractError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"could not write the report in {printable_path(out)}: "
+              f"{exc.strerror or type(exc).__name__}")
+    for line in terminal_summary(runs, corrections):
+        click.echo(line)
+    click.echo(f"report: {printable_path(path)}")
 
 
 # --- review: the rejection queue (logic in extractors/review*.py, review_html.py) ------------

@@ -27,6 +27,7 @@ SECTIONS = {   # config section -> the stage's settings module
     "decide": "extractors.decide.settings",
     "run": "extractors.run.settings",
     "review": "extractors.review.settings",
+    "monitor": "extractors.monitor.settings",
 }
 
 

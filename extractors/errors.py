@@ -4,6 +4,7 @@ reason codes a rejection can carry.
     ExtractError
     ├── RunError             the whole run cannot go on: one-line message, exit code 2
     ├── ReviewError          a review command cannot do what was asked: one line, exit code 2
+    ├── ReportError          `extract report` cannot read OUT's history: one line, exit code 2
     └── DocumentError        this document failed: it becomes a rejection with a reason code
         (reason, stage, per-field messages, raw model output, partial record, evidence,
         confidence, and the repeated parts found)
@@ -52,6 +53,10 @@ class RunError(ExtractError):
 
 class ReviewError(ExtractError):
     """A review command cannot do what was asked (unknown item, invalid value): one line."""
+
+
+class ReportError(ExtractError):
+    """`extract report` cannot read OUT's run history (no history, a corrupt line): one line."""
 
 
 class DocumentError(ExtractError):

@@ -119,6 +119,7 @@ class Summary:
     reasons: dict = field(default_factory=dict)
     repaired: dict = field(default_factory=dict)   # what a crash had left, finished or undone
     by_schema: dict = field(default_factory=dict)  # --schema auto: documents per chosen schema
+    drift: list = field(default_factory=list)      # drift flags of the run (extractors/monitor)
 
 
 @dataclass

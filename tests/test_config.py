@@ -14,7 +14,8 @@ from extractors.read import settings as read_settings
 
 def test_every_stage_has_settings_with_a_note():
     got = all_settings()
-    assert {s.section for s in got} == {"read", "locate", "decide", "run", "review"}
+    assert {s.section for s in got} == {"read", "locate", "decide", "run", "review",
+                                               "monitor"}
     assert all(s.key == s.key.lower() for s in got)
     assert sum(1 for s in got if s.note) >= 0.8 * len(got)
 

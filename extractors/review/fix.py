@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from extractors.decide.validate import validate_record
 from extractors.errors import DocumentError, ExtractError
 from extractors.fieldspecs import field_specs
+from extractors.monitor.history import record_corrections
 from extractors.normalize import CURRENCY_CODES, CURRENCY_SYMBOLS, parse_date
 from extractors.review.queue import (Item, check_id, check_out, now_utc, default_reviewer,
                                      get_item, review_lock, shown)
@@ -247,4 +248,6 @@ def fix(out: Path, item_id: str, assignments: dict[str, str], *, schema_spec: st
             {"at": now_utc(), "by": reviewer or default_reviewer(), "set": new})
         item.data["review"] = review
         write_json(item.path, item.data)
+        # the history's correction line: where the extractor was wrong (never raises)
+        record_corrections(out, item.data, item.id, new, review["history"][-1]["by"])
         return item, check(item, schema)

@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 from extractors.decide.classify import AUTO, Classifier
 from extractors.errors import DocumentError, RunError
+from extractors.monitor import RunWatch
 from extractors.read import settings as read_settings
 from extractors.read.document import read_document
 from extractors.review.learn import load_store
@@ -151,6 +152,8 @@ def run_batch(files: list[Path], schema, backend, out: Path, *, review_below: fl
     summary = Summary()
     run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
     router = Router(schemas, auto, backend, out, run_id, mode)
+    watch = RunWatch(out, run_id, schema_names=[s.name for s in schemas], schemas=schemas,
+                     backend=backend, auto=auto, mode=mode)
     if auto:
         summary.repaired.update(open_out(out, mode))
     else:
@@ -162,18 +165,21 @@ def run_batch(files: list[Path], schema, backend, out: Path, *, review_below: fl
     reader = ReadAhead(lambda path, sha: read_document(
         path, password=password, timeout=timeout, mem_mb=mem_mb, sha256=sha, ocr=ocr),
         workers=read_workers, ahead=read_ahead)
+    completed = False
     try:
         for path, sha, got in reader.iterate(files, done):
             bar.update(1)
             summary.documents += 1
             if got is None:
                 summary.skipped += 1
+                watch.skip()
                 continue
-            _one(path, sha, got, router, summary, review_below, mode)
+            _one(path, sha, got, router, summary, review_below, mode, watch)
             pending = sum(len(lane.pending) for lane in router.lanes.values())
             if pending >= every or (pending and time.perf_counter() - last_flush >= seconds):
                 _flush_all(router, mode)
                 last_flush = time.perf_counter()
+        completed = True
     finally:   # also on Ctrl-C / SIGTERM: what was accepted so far is kept
         reader.close()
         bar.close()
@@ -181,21 +187,27 @@ def run_batch(files: list[Path], schema, backend, out: Path, *, review_below: fl
         for lane in router.lanes.values():
             if lane.opened:
                 compact_records(lane.out, mode)   # the run's part files -> records, once
+        # OUT/runs.jsonl + metrics.prom (never raises: a failure is one line on stderr)
+        line = watch.finish(completed)
+        summary.drift = (line or {}).get("drift", {}).get("flags", [])
     summary.seconds = time.perf_counter() - t0
     return summary
 
 
 def _one(path: Path, sha: str, got, router: Router, summary: Summary, review_below,
-         mode: int) -> None:
+         mode: int, watch: RunWatch) -> None:
     """One document: read result -> a pending record row, or a rejection on disk. No document
-    is ever lost to a traceback: any error becomes a rejection with a reason code."""
-    lane = None
+    is ever lost to a traceback: any error becomes a rejection with a reason code. The run's
+    watch sees each outcome (it never raises)."""
+    lane = doc = None
     try:
         doc, _ = got()
         lane, extra = router.route(doc, summary)
-        lane.pending.append(accept_document(path, sha, doc, extra, lane.extractor, lane.schema,
-                                            lane.prov, review_below))
+        row = accept_document(path, sha, doc, extra, lane.extractor, lane.schema, lane.prov,
+                              review_below)
+        lane.pending.append(row)
         summary.accepted += 1
+        watch.accepted(lane.schema.name, lane.extractor.specs, doc, row, path)
     except Exception as exc:  # noqa: BLE001 - no document is ever lost to a traceback
         if not isinstance(exc, DocumentError):
             stage = "classify" if router.auto and lane is None else "pipeline"
@@ -204,6 +216,8 @@ def _one(path: Path, sha: str, got, router: Router, summary: Summary, review_bel
         reject_document(target.out, path, sha, exc, target.prov, mode)
         summary.rejected += 1
         summary.reasons[exc.reason] = summary.reasons.get(exc.reason, 0) + 1
+        watch.rejected(target.schema.name if target.schema else None,
+                       target.extractor.specs if target.extractor else [], doc, exc, path)
 
 
 def _flush_all(router: Router, mode: int) -> None:

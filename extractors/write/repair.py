@@ -80,7 +80,9 @@ def repair(out: Path, mode: int | None = None) -> dict:
     return fixed
 
 
-OUTPUT_FILES = (RECORDS, RECORDS_CSV, LOCK_NAME, ".review.lock", "gold.jsonl", "learned.json")
+OUTPUT_FILES = (RECORDS, RECORDS_CSV, LOCK_NAME, ".review.lock", "gold.jsonl", "learned.json",
+                # extractors/monitor's history, its lock, metrics and report
+                "runs.jsonl", ".monitor.lock", "metrics.prom", "report.html")
 OUTPUT_FOLDERS = (PARTS, REJECTED, "review")     # review/: `extract review html`'s pages
 
 
