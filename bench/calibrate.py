@@ -34,17 +34,18 @@ from extractors.eval import reliability
 from extractors.eval.score import load_gold, same
 
 NAMES = ["label", "margin", "model", "asked", "agree", "repeat", "ocr", "none", "required",
-         "choose_conf"] + [f"kind_{k}" for k in KINDS]
+         "choose_conf", "label_own", "label_rival", "unlabelled", "close", "lower_page"] + [f"kind_{k}" for k in KINDS]
 TARGET_PRECISION = 0.95
 
 
-def collect(cache: Path | None, out: Path) -> None:
+def collect(cache: Path | None, out: Path, labels_only: bool = False) -> None:
     from extractors.decide.backends import load_backend
+    from plain import LabelsOnly
     from extractors.decide.rule_repair import repair_by_rules
     from extractors.decide.validate import validate_record
     from extractors.run import Extractor
     from schemas import load_schema
-    backend = load_backend(None)
+    backend = LabelsOnly() if labels_only else load_backend(None)
     with out.open("w", encoding="utf-8") as fh:
         for set_name, (folder, gold_name, plain, labelled, fields) in SETS.items():
             gold = load_gold(DATA / folder / gold_name)
@@ -151,9 +152,11 @@ def main():
     ap.add_argument("--data", type=Path, default=Path("/tmp/calibration-data.jsonl"))
     ap.add_argument("--collect", action="store_true")
     ap.add_argument("--write", action="store_true")
+    ap.add_argument("--labels-only", action="store_true",
+                    help="collect without the model (fast; to explore signals, not to --write)")
     a = ap.parse_args()
     if a.collect:
-        collect(a.cache, a.data)
+        collect(a.cache, a.data, a.labels_only)
     rows = [json.loads(line) for line in a.data.read_text(encoding="utf-8").splitlines()]
     by = {}
     for r in rows:

@@ -84,6 +84,8 @@ class Candidate:
     flags: set = field(default_factory=set)
     rel_top: float = 0.0     # vertical position on its page, 0 (top) .. 1 (bottom)
     score: float = 0.0
+    label_score: float = 0.0   # how well its printed label matches the field's (rank stage)
+    rival_label: float = 0.0   # ... and another field's of the same kind, the best of them
     kind: str = ""           # the kind of the field it was ranked for (set by the run stage)
 
     def evidence(self) -> dict:

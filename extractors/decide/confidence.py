@@ -16,6 +16,7 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
+from extractors.decide import settings
 from extractors.types import Candidate, Choice, FieldSpec
 
 CALIBRATION = Path(__file__).with_name("calibration.json")
@@ -51,6 +52,15 @@ def features(spec: FieldSpec, options: list[Candidate], choice: Choice, pool: li
         "none": 1.0 if chosen is None else 0.0,
         "required": 1.0 if spec.required else 0.0,
         "choose_conf": choice.confidence,
+        # its own printed label, against another field's of the same kind (0 for none chosen)
+        "label_own": chosen.label_score if chosen is not None else 0.0,
+        "label_rival": chosen.rival_label if chosen is not None else 0.0,
+        "unlabelled": 1.0 if chosen is not None and not (chosen.label_left or chosen.label_above
+                                                         or chosen.row_label) else 0.0,
+        # how many other options score within settings.CLOSE_SCORE of the chosen one
+        "close": min(sum(1 for s in scores if s != own and abs(s - own) <= settings.CLOSE_SCORE),
+                     4) / 4.0 if chosen is not None else 0.0,
+        "lower_page": 1.0 if chosen is not None and chosen.page > 1 else 0.0,
     }
     for k in KINDS:
         f[f"kind_{k}"] = 1.0 if spec.kind == k else 0.0

@@ -19,3 +19,4 @@ CLASSIFY_PAGES = 3               # the labels of a document type are on its firs
 CLASSIFY_STRONG = 0.6            # a field match under this counts for little (a word, not a label)
 REPAIR_WIDTHS = (12, 12, 4)   # options tried per field when 1, 2, 3 fields change at once
 REPAIR_LIMIT = 20000          # combinations validated per step at most
+CLOSE_SCORE = 0.1       # confidence: options scoring this close to the chosen one are rivals

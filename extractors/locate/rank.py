@@ -283,7 +283,9 @@ def rank(spec: FieldSpec, cands: list[Candidate], siblings: list[FieldSpec],
         score += _prior(spec, c, all_labels)
         if spec.kind == "currency":   # the currency printed most often is the document's
             score += 0.3 * freq[str(c.value)] / len(cands)
-        scored.append((score, c))
+        scored.append((score, c, own, rival))
+    labels = {id(c): (own, rival) for _, c, own, rival in scored}
+    scored = [(score, c) for score, c, _, _ in scored]
     if spec.kind == "text":
         scored = _whole_names(scored)
     scored.sort(key=lambda t: (-t[0], t[1].page, t[1].start))
@@ -294,7 +296,9 @@ def rank(spec: FieldSpec, cands: list[Candidate], siblings: list[FieldSpec],
         if key in seen:
             continue
         seen.add(key)
-        c = Candidate(**{**c.__dict__, "score": round(score, 4), "flags": set(c.flags)})
+        own, rival = labels[id(c)]
+        c = Candidate(**{**c.__dict__, "score": round(score, 4), "flags": set(c.flags),
+                         "label_score": round(own, 4), "rival_label": round(rival, 4)})
         best.append(c)
         if len(best) >= top_k:
             break
