@@ -455,3 +455,19 @@ def test_a_number_printed_after_suite_or_po_box_is_part_of_an_address(tmp_path):
                  "Springfield                   4410931\n")
     top = _top(read_document(p), Order)
     assert top["order_number"].value == "4410931"
+
+
+def test_a_due_date_printed_without_a_year_takes_the_year_nearest_the_documents_dates(tmp_path):
+    import datetime as dt
+    from pydantic import BaseModel, Field
+
+    class Bill(BaseModel):
+        statement_date: dt.date = Field(description="Bill or statement date.")
+        due_date: dt.date = Field(description="Payment due date.")
+    p = tmp_path / "bill.txt"
+    p.write_text("Riverside Water\nStatement date: Dec 20, 2023\nAmount due by Jan 10   $41.20\n")
+    top = _top(read_document(p), Bill)
+    assert top["statement_date"].value == dt.date(2023, 12, 20)
+    assert top["due_date"].value == dt.date(2024, 1, 10)
+    p.write_text("Riverside Water\nStatement date: 20.02.2023\nZahlbar bis 16. März   41,20 EUR\n")
+    assert _top(read_document(p), Bill)["due_date"].value == dt.date(2023, 3, 16)

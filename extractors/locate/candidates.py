@@ -6,6 +6,7 @@ model later only chooses among them, so every value is copied from the page by c
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 
@@ -26,6 +27,12 @@ DATE_RES = [
     re.compile(r"(?<![\d/.\-])\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?![\d/\-]|\.\d)"),
     re.compile(rf"(?<![\w])\d{{1,2}}\.?[ -]?{MONTHS}[ ,-]?\s?(?:\d{{4}}|\d{{2}})(?!\d)", re.I),
     re.compile(rf"(?<![\w]){MONTHS} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}(?!\d)", re.I),
+]
+# a day and month without a year ("Amount due by Mar 16", "fällig am 16. März"): the year comes
+# from the document's own dates
+YEARLESS_RES = [
+    re.compile(rf"(?<![\w/.\-]){MONTHS} \d{{1,2}}(?:st|nd|rd|th)?(?![\d:]|,? ?\d|\.\d|[/\-]\d)", re.I),
+    re.compile(rf"(?<![\w/.\-])\d{{1,2}}(?:st|nd|rd|th)?\.? {MONTHS}(?![\w]|,? ?\d)", re.I),
 ]
 # two numeric dates printed as one word, "02/11/20-02/17/20" (the date patterns above refuse a
 # date touching a hyphen, which is how "1-2-2020-3" is not read as dates)
@@ -61,6 +68,36 @@ def _date_candidates(doc: Document, dayfirst: bool, idxs: dict | None = None) ->
                     taken.append((m.start(), m.end()))
                     out.append(c)
         _mark_ranges(page, out)
+    out += _yearless_dates(doc, dayfirst, out, idxs)
+    return out
+
+
+def _yearless_dates(doc: Document, dayfirst: bool, dated: list[Candidate],
+                    idxs: dict | None) -> list[Candidate]:
+    """Dates printed without a year, completed with the year that puts them nearest the
+    document's own dates (their median): "due Jan 10" on a bill dated Dec 20, 2023 is 2024."""
+    if not dated:
+        return []
+    ref = sorted(c.value for c in dated)[len(dated) // 2]
+    out = []
+    for page in doc.pages:
+        idx = index_for(page, idxs)
+        taken = [(c.start, c.end) for c in dated if c.page == page.number]
+        for rx in YEARLESS_RES:
+            for m in rx.finditer(page.text):
+                if any(m.start() < e and s < m.end() for s, e in taken):
+                    continue
+                years = [_parse_date(m.group(), dayfirst=dayfirst, default=dt.datetime(y, 1, 1))
+                         for y in (ref.year - 1, ref.year, ref.year + 1)]
+                years = [d for d in years if d is not None]
+                if not years:
+                    continue
+                value = min(years, key=lambda d: abs((d - ref).days))
+                c = make_candidate(page, idx, m.start(), m.end(), value, m.group())
+                if c:
+                    c.flags.add("no_year")
+                    taken.append((m.start(), m.end()))
+                    out.append(c)
     return out
 
 
