@@ -471,3 +471,12 @@ def test_a_due_date_printed_without_a_year_takes_the_year_nearest_the_documents_
     assert top["due_date"].value == dt.date(2024, 1, 10)
     p.write_text("Riverside Water\nStatement date: 20.02.2023\nZahlbar bis 16. März   41,20 EUR\n")
     assert _top(read_document(p), Bill)["due_date"].value == dt.date(2023, 3, 16)
+
+
+def test_a_label_saying_the_opposite_qualifier_is_a_weak_match():
+    from extractors.lexicon import infer_labels
+    from extractors.locate.rank import label_match
+    gross = infer_labels("gross_amount", "money", "Gross total amount of the order.")
+    assert label_match("Net Total", gross) < 0.6 * label_match("Order Total", gross) + 0.01
+    net = infer_labels("net_amount", "money", "Net amount before tax.")
+    assert label_match("Gross Amount", net) < label_match("Net Amount", net) * 0.7

@@ -110,6 +110,10 @@ def _modifier_only(label_text: str, labels: tuple[str, ...]) -> float:
 # words before a label that make it another one of its kind ("Alt Order #", "Previous Invoice")
 OTHER_ONE = frozenset("alt alternate alternative other previous prior former old parent related "
                       "vorherige frühere alte ancien précédent anterior anteriore vorige".split())
+# a label word that says the opposite of a field's ("Net Total" is not the gross total)
+CONTRARY = {"gross": ("net", "netto", "nett"), "brutto": ("net", "netto"),
+            "net": ("gross", "brutto"), "netto": ("gross", "brutto")}
+CONTRARY_WORDS = frozenset(w for ws in CONTRARY.values() for w in ws)
 # labels that say "a number" without saying whose
 GENERIC_NUMBER = frozenset("nr no number nummer num numéro numero n°".split())
 # and "a date" without saying of what ("Bestell-Datum", "Order Date": the order's)
@@ -165,6 +169,9 @@ def _label_match(label_text: str, labels: tuple[str, ...]) -> float:
             s = (0.5 + 0.1 * min(len(lt), 3) + 0.25 * coverage + (0.1 if not trail else 0.0)) * phrase
             if trail >= 2:   # "Gesamtbetrag der Zuschläge", "Total of discounts": qualified
                 s *= 0.75
+            if any(t in CONTRARY.get(w, ()) for t in toks for w in words) and \
+                    not any(t in words for t in toks if t in CONTRARY_WORDS):
+                s *= 0.6     # "Net Total" for a gross amount: the label says the other one
             if at > 0 and toks[at - 1] in OTHER_ONE:
                 s *= 0.7     # "Alt Order #", "Previous Balance": another one of its kind
             elif len(lt) == 1 and lt[0] in GENERIC_WORDS and at > 0 and \
