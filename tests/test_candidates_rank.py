@@ -480,3 +480,27 @@ def test_a_label_saying_the_opposite_qualifier_is_a_weak_match():
     assert label_match("Net Total", gross) < 0.6 * label_match("Order Total", gross) + 0.01
     net = infer_labels("net_amount", "money", "Net amount before tax.")
     assert label_match("Gross Amount", net) < label_match("Net Amount", net) * 0.7
+
+
+def test_a_row_label_with_its_colon_labels_the_rows_amount_past_a_count(tmp_path):
+    """"Grand Total:   9   $1,505.00" in a summary over a table whose "Total" column holds the
+    line amounts."""
+    from fpdf import FPDF
+    from pydantic import BaseModel, Field
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    rows = [(50, 60, "Contract 4711"), (300, 60, "Spots"), (400, 60, "Rate"),
+            (300, 76, "9"), (400, 76, "$1,505.00"),
+            (50, 92, "Grand Total:"), (300, 92, "9"), (400, 92, "$1,505.00"),
+            (50, 300, "Line"), (200, 300, "Spots"), (300, 300, "Rate"), (400, 300, "Total"),
+            (50, 316, "1"), (200, 316, "4"), (300, 316, "$115.00"), (400, 316, "$460.00"),
+            (50, 332, "2"), (200, 332, "5"), (300, 332, "$209.00"), (400, 332, "$1,045.00")]
+    for x, y, text in rows:
+        pdf.text(x, y, text)
+    path = tmp_path / "order.pdf"
+    pdf.output(str(path))
+
+    class Order(BaseModel):
+        gross_amount: Decimal = Field(description="Gross total amount of the order.")
+    assert _top(read_document(path), Order)["gross_amount"].value == Decimal("1505.00")

@@ -245,7 +245,8 @@ def _label_score(beside_header: bool, label_left: str, label_above: str, row_lab
     left = 0.0 if beside_header else label_match(label_left, labels)
     best = max(left, 0.8 * label_match(label_above, labels))
     if row_label and not label_left and not text:   # a table cell: its row's label, with its column's
-        best = max(best, 0.7 * label_match(row_label, labels),
+        # "Grand Total:   9   $1,505.00": a row label with its colon labels the row's amount
+        best = max(best, (0.9 if row_label.rstrip().endswith(":") else 0.7) * label_match(row_label, labels),
                    0.85 * label_match(f"{row_label} {label_above}", labels))
     if section and label_left and left > 0:
         # "Verkäufer" ... "Name: X": a generic label ("Name") under a heading saying whose
