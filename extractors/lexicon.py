@@ -119,14 +119,23 @@ IDIOMS: list[tuple[frozenset, tuple[str, ...]]] = [
         "date d'échéance", "échéance", "à payer avant le", "payable avant le",
         "fecha de vencimiento", "vencimiento", "pagar antes de", "data de vencimento",
         "vencimento", "pagar até", "data di scadenza", "scadenza", "pagare entro",
-        "vervaldatum", "uiterste betaaldatum", "te betalen voor")),
+        "vervaldatum", "uiterste betaaldatum", "te betalen voor",
+        # paid by direct debit: the day the amount is taken is when it is due
+        "debited on", "deducted on", "direct debit on", "abbuchung am", "abbuchungsdatum",
+        "prélevé le", "prélèvement le", "à partir du", "fecha de cargo", "data de débito",
+        "data addebito", "incassodatum")),
     (frozenset({"amount", "due"}), (
         "amount due", "total due", "balance due", "total amount due", "please pay",
         "amount payable", "total to pay", "new balance", "current balance due",
         "zu zahlen", "zahlbetrag", "rechnungsbetrag", "offener betrag", "endbetrag",
         "montant à payer", "net à payer", "total à payer", "montant dû", "importe a pagar",
         "total a pagar", "valor a pagar", "total a pagar", "importo da pagare",
-        "totale da pagare", "te betalen", "totaal te betalen", "openstaand bedrag")),
+        "totale da pagare", "te betalen", "totaal te betalen", "openstaand bedrag",
+        # paid by direct debit: the amount taken is the amount due
+        "amount debited", "amount debited from your account", "will be debited", "automatically deducted", "direct debit amount",
+        "abbuchungsbetrag", "wird abgebucht", "lastschriftbetrag", "montant prélevé",
+        "montant prélevé de votre compte", "sera prélevé", "importe domiciliado", "cargo en cuenta", "valor debitado",
+        "importo addebitato", "wordt afgeschreven")),
     (frozenset({"total", "tax"}), (
         "total", "grand total", "invoice total", "total amount", "amount due", "total due",
         "gesamtbetrag", "rechnungsbetrag", "bruttobetrag", "bruttosumme", "brutto",

@@ -504,3 +504,23 @@ def test_a_row_label_with_its_colon_labels_the_rows_amount_past_a_count(tmp_path
     class Order(BaseModel):
         gross_amount: Decimal = Field(description="Gross total amount of the order.")
     assert _top(read_document(path), Order)["gross_amount"].value == Decimal("1505.00")
+
+
+def test_a_bill_paid_by_direct_debit_states_the_amount_and_day_taken(tmp_path):
+    import datetime as dt
+    from pydantic import BaseModel, Field
+
+    class Bill(BaseModel):
+        due_date: dt.date = Field(description="Payment due date.")
+        total_amount_due: Decimal = Field(description="Total amount the customer has to pay.")
+    p = tmp_path / "bill.txt"
+    p.write_text("Lakeside Power\nPrix moyen total   21.40\n"
+                 "Montant prélevé de votre compte arrondi à   1'204.35\n"
+                 "Votre facture du 03.02.2024\nLe montant sera prélevé le 28.02.2024\n")
+    top = _top(read_document(p), Bill)
+    assert top["total_amount_due"].value == Decimal("1204.35")
+    assert top["due_date"].value == dt.date(2024, 2, 28)
+    p.write_text("Lakeside Power   Statement date: Mar 28, 2023\nAverage daily use   11.25\n"
+                 "The amount of $52.10 will be automatically\n"
+                 "deducted from your bank on Apr 7, 2023.\n")
+    assert _top(read_document(p), Bill)["due_date"].value == dt.date(2023, 4, 7)

@@ -70,7 +70,9 @@ def _tok_eq(printed: str, label: str) -> float:
 # value ("Invoice No. 4711 dated", "Rechnung Nr. 471102 vom"), and the words that introduce a value
 NOT_QUALIFIERS = frozenset(
     "no nr nro num number n° numero nummer of from dated vom von am on at du le del de dd "
-    "the des der die das la les".split())
+    "the des der die das la les "
+    "your votre vos ihr ihre ihrem ihres su sus seu sua vostro vostra uw "   # possessives
+    "à a to en in zu auf per".split())   # prepositions
 
 
 def _qualifiers(trailing: tuple[str, ...]) -> int:
