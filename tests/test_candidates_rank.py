@@ -524,3 +524,40 @@ def test_a_bill_paid_by_direct_debit_states_the_amount_and_day_taken(tmp_path):
                  "The amount of $52.10 will be automatically\n"
                  "deducted from your bank on Apr 7, 2023.\n")
     assert _top(read_document(p), Bill)["due_date"].value == dt.date(2023, 4, 7)
+
+
+def test_the_next_one_of_a_kind_is_not_this_one(tmp_path):
+    """"Next billing date": the date of another bill, not this one's."""
+    import datetime as dt
+    from pydantic import BaseModel, Field
+
+    class Bill(BaseModel):
+        statement_date: dt.date = Field(description="Bill or statement date.")
+    p = tmp_path / "bill.txt"
+    p.write_text("Lakeside Power\nNext billing date: Aug 8, 2022\n"
+                 "Your summary as of Jul 11, 2022\n")
+    assert _top(read_document(p), Bill)["statement_date"].value == dt.date(2022, 7, 11)
+
+
+def test_a_lone_date_is_no_end_of_a_period_unless_labelled_so(tmp_path):
+    import datetime as dt
+    from typing import Optional
+    from pydantic import BaseModel, Field
+    from extractors.run import Extractor
+    from tests.conftest import FakeBackend
+
+    class Bill(BaseModel):
+        statement_date: Optional[dt.date] = Field(None, description="Bill or statement date.")
+        billing_period_start: Optional[dt.date] = Field(None, description="First day of the billing period.")
+        billing_period_end: Optional[dt.date] = Field(None, description="Last day of the billing period.")
+    p = tmp_path / "bill.txt"
+    p.write_text("Lakeside Power\nAccount Number: 00-0000   Next meter reading: Aug 2, 2022\n"
+                 "Last billing period\nAvoid estimated bills: give us access to your meter.\n"
+                 "Your billing summary as of Jul 5, 2022\nRemaining balance   None\n")
+    got = Extractor(Bill, FakeBackend()).extract(read_document(p)).values
+    assert got == {"statement_date": dt.date(2022, 7, 5), "billing_period_start": None,
+                   "billing_period_end": None}
+    p.write_text("Lakeside Power\nBilling period: Jun 3, 2022 to Jul 2, 2022\n")
+    got = Extractor(Bill, FakeBackend()).extract(read_document(p)).values
+    assert (got["billing_period_start"], got["billing_period_end"]) == \
+        (dt.date(2022, 6, 3), dt.date(2022, 7, 2))

@@ -36,6 +36,7 @@ CURRENCY_AMOUNT = re.compile(r"[$€£¥]\s?-?\(?\d|\d\s?[€$£¥]|\b(?:USD|EUR
 ADDRESS_TAIL = re.compile(r"\b(?:suite|ste\.?|p\.?\s?o\.?\s?box|box|apt\.?|unit|floor|fl\.?|room|"
                           r"postfach|case postale|boîte postale|bp|apartado|caixa postal)\s*#?:?\s*$",
                           re.I)
+STRONG_LABEL = 0.8   # a label match this good says what the value is by itself
 START_NAME = re.compile(r"(^|_)(from|start|begin|first)($|_)")
 END_NAME = re.compile(r"(^|_)(to|end|through|thru|last|until)($|_)")
 
@@ -111,7 +112,9 @@ def _modifier_only(label_text: str, labels: tuple[str, ...]) -> float:
 
 # words before a label that make it another one of its kind ("Alt Order #", "Previous Invoice")
 OTHER_ONE = frozenset("alt alternate alternative other previous prior former old parent related "
-                      "vorherige frühere alte ancien précédent anterior anteriore vorige".split())
+                      "vorherige frühere alte ancien précédent anterior anteriore vorige "
+    "next upcoming following nächste nächster nächsten prochaine prochain próxima próximo "
+    "prossima prossimo volgende".split())
 # a label word that says the opposite of a field's ("Net Total" is not the gross total)
 CONTRARY = {"gross": ("net", "netto", "nett"), "brutto": ("net", "netto"),
             "net": ("gross", "brutto"), "netto": ("gross", "brutto")}
@@ -174,7 +177,7 @@ def _label_match(label_text: str, labels: tuple[str, ...]) -> float:
             if any(t in CONTRARY.get(w, ()) for t in toks for w in words) and \
                     not any(t in words for t in toks if t in CONTRARY_WORDS):
                 s *= 0.6     # "Net Total" for a gross amount: the label says the other one
-            if at > 0 and toks[at - 1] in OTHER_ONE:
+            if any(t in OTHER_ONE for t in toks[:at]):
                 s *= 0.7     # "Alt Order #", "Previous Balance": another one of its kind
             elif len(lt) == 1 and lt[0] in GENERIC_WORDS and at > 0 and \
                     toks[at - 1] not in words and not any(ch.isdigit() for ch in toks[at - 1]):
@@ -191,6 +194,8 @@ def _label_match(label_text: str, labels: tuple[str, ...]) -> float:
                 if _qualifiers(tuple(t for t in toks[at[0]:at[-1] + 1]
                                      if not any(_tok_eq(t, w) for w in lt))) >= 2:
                     s *= 0.75   # "Rechnung gemäß Bestellung vom": the order's date, not the invoice's
+                if any(t in OTHER_ONE for t in toks if t not in lt):
+                    s *= 0.7    # "Balance due ... Next billing date": another one of its kind
             else:
                 s = 0.3 * sum(1 for h in hits if h) / len(lt) if len(lt) > 1 else 0.0
         best = max(best, s * (1.0 - 0.015 * min(rank_i, 10)))
@@ -289,6 +294,9 @@ def rank(spec: FieldSpec, cands: list[Candidate], siblings: list[FieldSpec],
             score -= 0.35
         if END_NAME.search(spec.name) and "range_start" in c.flags:
             score -= 0.35
+        if spec.kind == "date" and (START_NAME.search(spec.name) or END_NAME.search(spec.name)) \
+                and not c.flags & {"range_start", "range_end"} and own < STRONG_LABEL:
+            score -= 0.2   # one end of a period, but a date printed alone and not labelled so
         score -= 0.03 * min(c.page - 1, 3) + 0.08 * c.rel_top   # header values preferred
         score += _prior(spec, c, all_labels)
         if spec.kind == "currency":   # the currency printed most often is the document's
