@@ -178,7 +178,7 @@ def test_unknown_item_and_folder_are_one_line_errors(tmp_path):
         assert "Traceback" not in r.output and len(r.output.strip().splitlines()) == 1
 
 
-def test_user_schema_items_need_the_schema_file(tmp_path):
+def test_user_schema_items_name_their_schema_file_and_its_hash(tmp_path):
     from tests.conftest import ROOT
     pdfs = ROOT / "samples" / "invoice"
     schema_file = tmp_path / "inv.py"
@@ -191,12 +191,17 @@ def test_user_schema_items_need_the_schema_file(tmp_path):
               progress=False)
     item = review.pending(out)[0]
     assert item.data["schema"] == "Invoice"          # the model's name, not a built-in name
-    if item.data.get("schema_source") or item.data.get("schema_path"):
-        r = cli("accept", out, item.id)               # the rejection says where the file is
-    else:
-        r = cli("accept", out, item.id)
-        assert r.exit_code == 1 and "--schema" in r.output
-        r = cli("accept", out, item.id, "--schema", schema_file)
+    # the rejection says which file and which version of it: no --schema needed
+    assert item.data["schema_source"] == str(schema_file)
+    assert len(item.data["schema_sha256"]) == 64
+    r = cli("fix", out, item.id, "invoice_number=INV-2024-0001")
+    assert r.exit_code == 0, r.output
+    text = schema_file.read_text()
+    schema_file.write_text(text + "\n# edited after the run\n")
+    r = cli("accept", out, item.id)                    # the file changed: say so, do nothing
+    assert r.exit_code != 0 and "changed" in r.output and "Traceback" not in r.output
+    schema_file.write_text(text)
+    r = cli("accept", out, item.id)
     assert r.exit_code == 0, r.output
     assert _records(out).height == 1
     assert pdfs.exists()
