@@ -14,54 +14,29 @@ next append and skipped by readers. A complete line that is not a JSON object is
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
 import os
 import sys
-import threading
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from extractors.errors import ReportError
-from extractors.write.files import (FILE_MODE, dir_file_mode, fsync_dir, printable_path,
-                                    printable_tree)
+from extractors.write.files import (FILE_MODE, dir_file_mode, folder_lock, fsync_dir,
+                                    printable_path, printable_tree)
 
 HISTORY = "runs.jsonl"
 LOCK = ".monitor.lock"
 
 
-_held = threading.local()
-
 
 @contextmanager
 def history_lock(out: Path):
     """One writer of OUT's history and metrics at a time (an flock, released when the process
-    dies). Re-entrant within a thread."""
-    key = str(Path(out).resolve())
-    held = _held.__dict__.setdefault("paths", {})
-    if held.get(key):
-        held[key] += 1
-        try:
-            yield
-        finally:
-            held[key] -= 1
-        return
-    path = Path(out) / LOCK
-    created = not path.exists()
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
-    try:
-        if created:        # the mode of OUT's files (0640 in a --shared-output OUT)
-            os.fchmod(fd, dir_file_mode(Path(out)) or FILE_MODE)
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        held[key] = 1
-        try:
-            yield
-        finally:
-            held[key] = 0
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+    dies). Re-entrant within a thread. The lock file takes the mode of OUT's files (0640 in a
+    --shared-output OUT)."""
+    with folder_lock(out, LOCK, dir_file_mode(Path(out)) or FILE_MODE):
+        yield
 
 
 def cut_torn_tail(fd: int) -> None:

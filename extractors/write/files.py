@@ -68,15 +68,12 @@ def dir_mode(file_mode: int) -> int:
 
 
 @contextmanager
-def records_lock(out: Path):
-    """Exclusive lock over OUT's records files and rejected/ (blocks until free).
-
-    Re-entrant within a thread, so a function holding it can call the writers below."""
-    out = Path(out)
-    key = str(out.resolve())
-    held = getattr(_held, "paths", None)
-    if held is None:
-        held = _held.paths = {}
+def folder_lock(out: Path, name: str, mode: int | None = None):
+    """Exclusive flock on OUT/name (blocks until free; released when the process dies).
+    Re-entrant within a thread, per lock file. `mode`: the lock file's mode when it is made."""
+    path = Path(out) / name
+    key = str(path.resolve())
+    held = _held.__dict__.setdefault("paths", {})
     if held.get(key):
         held[key] += 1
         try:
@@ -84,9 +81,11 @@ def records_lock(out: Path):
         finally:
             held[key] -= 1
         return
-    ensure_dir(out)                 # a new OUT is owner-only whatever the umask
-    fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    created = not path.exists()
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
     try:
+        if created and mode is not None:
+            os.fchmod(fd, mode)
         fcntl.flock(fd, fcntl.LOCK_EX)
         held[key] = 1
         try:
@@ -96,6 +95,16 @@ def records_lock(out: Path):
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+@contextmanager
+def records_lock(out: Path):
+    """Exclusive lock over OUT's records files and rejected/ (blocks until free).
+
+    Re-entrant within a thread, so a function holding it can call the writers below."""
+    ensure_dir(Path(out))           # a new OUT is owner-only whatever the umask
+    with folder_lock(out, LOCK_NAME):
+        yield
 
 
 def fsync_dir(path: Path) -> None:
