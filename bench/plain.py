@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from extractors.errors import DocumentError
-from extractors.eval.score import load_gold, same
+from extractors.eval.score import field_credit, load_gold
 from extractors.read.document import file_sha256, read_document
 from extractors.run import Extractor
 from schemas import load_schema  # noqa: E402
@@ -34,6 +34,7 @@ SETS = {   # name -> (folder, gold, plain schema, hand-labelled schema or None, 
                 ["invoice_number", "issue_date", "seller_name", "buyer_name", "currency",
                  "grand_total"]),
     "bills": ("bills-dev", "labels.jsonl", "bench/schemas/utility_bill.py", None, None),
+    "nda": ("nda-train", "labels.jsonl", "bench/schemas/nda.py", None, None),
 }
 
 
@@ -81,9 +82,9 @@ def score(ex: Extractor, schema, docs, gold, fields, validate: bool, misses: str
                         repair_by_rules(schema.model, got, all_options=got.all_options)
         for s in ex.specs:
             if s.name in right:
-                ok = same(s, g.get(s.name), vals.get(s.name))
+                ok = field_credit(s, g.get(s.name), vals.get(s.name))
                 right[s.name] += ok
-                if misses == s.name and not ok:
+                if misses == s.name and ok < 1:
                     print(f"  miss {g['file']}: gold {g.get(s.name)!r} got {vals.get(s.name)!r}")
     n = max(len(gold), 1)
     return {f: right[f] / n for f in fields}, (time.perf_counter() - t0) / n

@@ -23,6 +23,7 @@ from decimal import Decimal
 from pydantic import BaseModel
 
 from extractors.lexicon import infer_labels
+from extractors.prose_cues import list_kind
 from extractors.types import FieldSpec
 
 ID_NAME = re.compile(r"(^|_)(id|num|no|number|code|npi|vat|iban|ref|reference|account)($|_)")
@@ -203,8 +204,10 @@ def field_specs(model: type[BaseModel]) -> list[FieldSpec]:
             kind = "items"
         elif typing.get_origin(inner) is list:
             item = typing.get_args(inner)[0] if typing.get_args(inner) else str
-            kind = "pattern_list"
-            pattern = _pattern_of(None, item) or r"[A-Z0-9][A-Z0-9.\-]{2,}"
+            pattern = _pattern_of(None, item)
+            kind = "pattern_list" if pattern else list_kind(name, info.description or "")
+            if kind == "pattern_list":
+                pattern = pattern or r"[A-Z0-9][A-Z0-9.\-]{2,}"
         elif "currency" in name:
             kind = "currency"
         elif ID_NAME.search(name):

@@ -74,3 +74,8 @@ def currency_code(text: str) -> str | None:
     if t.upper() in CURRENCY_CODES:
         return t.upper()
     return CURRENCY_SYMBOLS.get(t)
+
+
+def name_key(name) -> str:
+    """A name compared case-, spacing- and punctuation-insensitively ("&" reads "and")."""
+    return re.sub(r"[^0-9a-zà-ÿ]+", "", re.sub(r"\s*&\s*", " and ", str(name)).casefold())

@@ -19,3 +19,7 @@ CLASSIFY_PAGES = 3               # the labels of a document type are on its firs
 CLASSIFY_STRONG = 0.6            # a field match under this counts for little (a word, not a label)
 REPAIR_WIDTHS = (12, 12, 4)   # options tried per field when 1, 2, 3 fields change at once
 REPAIR_LIMIT = 20000          # combinations validated per step at most
+LIST_MIN_SCORE = 0.55    # a list field (parties) keeps every value scored at least this
+LIST_MAX = 6             # ... up to this many
+LIST_ASK_BELOW = 0.25    # ... and asks the model about options scored up to this far under it
+LIST_MODEL_YES = 0.5     # the model's probability that makes such an option a value

@@ -8,3 +8,14 @@ CLEAR_MATCH = 0.85         # ... to name it word for word ("Amount", "Total", "G
 GAP_LINES = 6.0            # a vertical gap of this many line heights ends a table
 OCR_LABEL_MIN_LEN = 6          # shorter words are too often other words one edit away ("Rates"/"dates")
 OCR_LABEL_MAX_EDITS = 1
+# values stated in sentences (extractors/locate/prose.py); measured on real NDAs with a plain
+# schema written before tuning (docs/contracts.md)
+PROSE_BASE = 0.2           # a sentence value with no cue: under the 0.3 "none" prior of optional fields
+PROSE_CUE_WEIGHT = 0.8     # how much its sentence's cue (-1..1, extractors/prose_cues.py) adds
+PROSE_PLACE_KIND = 0.05    # a US state when the field says "state" (a country when it says "country")
+PROSE_SHORT_UNIT = 0.2     # "30 days", "2 weeks": notice periods more often than an agreement's term
+PROSE_PAGE_DECAY = 0.02    # per page after the first (up to 5): a contract dates itself up front
+PARTY_PAGES = 2            # pages whose sentences name the parties
+PARTY_DEFINED = 0.65       # a name given a defined term ('Acme Corp. (the "Company")')
+PARTY_LEGAL = 0.35         # any company name with a legal form on page 1
+PARTY_AGREE = 0.1          # per other way the same name was found

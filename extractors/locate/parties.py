@@ -1,0 +1,162 @@
+"""Party names in sentences: a page's text -> the names of the companies and persons a contract
+is made between, each with its span and how strongly its sentence says it is a party.
+
+Contracts name their parties in the opening sentence ("... by and between Acme Corp., a Delaware
+corporation (the "Company"), and John Smith ("Executive")", "among A, B and C") and give each a
+defined term in parentheses; company names end in a legal form (Inc., LLC, GmbH ...). Names keep
+their printed form (legal form included); a defined role alone ("the Company") is no name.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+LEGAL_FORM = (r"(?i:Inc|Incorporated|Corp|Corporation|Co|Company|LLC|L\.L\.C|Ltd|Limited|LP|L\.P|"
+              r"LLP|L\.L\.P|PLC|plc|N\.A|S\.A|AG|GmbH|N\.V|B\.V|S\.p\.A|SE|Pte|Pty|PC|P\.C|"
+              r"Trust|Bancorp|Bank|Group|Holdings|Partners|Fund|Association)\.?")
+_TOKEN = r"(?:[A-Z0-9][\w’'&.\-]*[\w.&]|[A-Z]\.?|&)"
+_JOIN = r"(?:\s+(?:(?:and|of|for|de|du|la|the|&|von|van|der)\s+)?|\s*&\s*|-)"
+NAME = re.compile(rf"(?:The\s+|THE\s+)?{_TOKEN}(?:{_JOIN}{_TOKEN}){{0,7}}"
+                  rf"(?:,\s+{_TOKEN}\s+(?:and|AND|&)\s+(?i:co)\.?|,?\s+{LEGAL_FORM})?(?![\w])")
+LEGAL_END = re.compile(rf"(?:^|[\s,]){LEGAL_FORM}$")
+# words that are no name on their own, or that no name begins with
+ROLES = frozenset(
+    "company corporation employee executive employer consultant recipient discloser disclosing "
+    "receiving party parties buyer seller purchaser investor contractor vendor supplier customer "
+    "client bank lender borrower licensor licensee holder member director officer agent parent "
+    "you we us our undersigned individual partnership affiliate affiliates representatives "
+    "subsidiary subsidiaries each either both other all such any said".split())
+NOT_NAMES = frozenset(
+    "this that these the agreement confidential information whereas now therefore section "
+    "exhibit article schedule witnesseth recitals background date dated effective between by and "
+    "among in of for to with as if it on at from or state commonwealth laws law united states "
+    "mutual non-disclosure nondisclosure confidentiality employment transaction evaluation "
+    "material name title signature address notices attention attn email telephone fax "
+    "delaware new york california nevada texas county city district court courts".split())
+# the opening sentence's words that introduce the parties, and how much each says
+PARTY_CUES = [
+    (re.compile(r"\bby\s+and\s+(?:between|among)\s+", re.I), 1.0),
+    (re.compile(r"\b(?:between|among)\s+(?:and\s+(?:among|between)\s+)?", re.I), 0.9),
+    (re.compile(r"\b(?:entered\s+into|made|executed|signed)\s+by\s+", re.I), 0.8),
+    (re.compile(r"\b(?:agreement|nda)\b[^.]{0,60}?\bwith\s+", re.I), 0.55),
+]
+DEFINED = re.compile(r"\(\s*(?:(?:each|collectively|together)\s*,?\s+)?(?:herein(?:after)?\s+|"
+                     r"referred\s+to\s+|called\s+|individually\s+|hereinafter\s+)*(?:referred\s+"
+                     r"to\s+)?(?:as\s+)?(?:the\s+|a\s+)?[“\"'‘”]{1,2}\s*[A-Z]", re.I)
+DESCRIPTOR = re.compile(r"^\s*(?:,\s*(?:an?|its|including|together|acting|on\s+behalf|having|"
+                        r"with|whose|located|organi[sz]ed|incorporated|of)\b[^()]{0,160}?)?\s*,?\s*$")
+
+
+@dataclass
+class PartyName:
+    start: int
+    end: int
+    name: str
+    score: float
+    cue: str
+
+
+def _clean(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Trim a NAME match to a name: no trailing punctuation (a legal form keeps its period),
+    no lone role or sentence word, no placeholder."""
+    s = text[start:end]
+    while s and s[-1] in ",;:-'’":
+        s, end = s[:-1], end - 1
+    if s.endswith(".") and not LEGAL_END.search(s) and not re.search(r"\b[A-Z]\.$", s):
+        s, end = s[:-1], end - 1
+    words = [w.strip(".,&'’").lower() for w in s.split()]
+    words = [w for w in words if w]
+    if not words or all(w in ROLES | NOT_NAMES or w in ("the", "and", "of", "&") for w in words):
+        return None
+    if words[0] in NOT_NAMES - {"the", "united", "new"} or len(s) < 3:
+        return None
+    if sum(ch.isalpha() for ch in s) < 3 or sum(ch.isdigit() for ch in s) > 2:
+        return None
+    return start, end
+
+
+def _split_caps_and(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """An all-caps run "ACME CORP. AND JOHN SMITH" is two names ("SEARS, ROEBUCK AND CO." one)."""
+    s = text[start:end]
+    parts, at = [], start
+    for m in re.finditer(r"\s+AND\s+", s):
+        rest = s[m.end():]
+        if re.match(rf"{LEGAL_FORM}\s*$", rest, re.I) or m.start() == 0:
+            continue
+        parts.append((at, start + m.start()))
+        at = start + m.end()
+    parts.append((at, end))
+    return parts
+
+
+def _names_in(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    out = []
+    for m in NAME.finditer(text, lo, hi):
+        for a, b in _split_caps_and(text, m.start(), m.end()):
+            got = _clean(text, a, b)
+            if got:
+                out.append(got)
+    return out
+
+
+def _next_party(text: str, pos: int, hi: int) -> int | None:
+    """From the end of one party's name, past its descriptor (", a Delaware corporation, with
+    offices at ... (the "Company")"), to where the next party's name begins, or None."""
+    depth, i = 0, pos
+    limit = min(hi, pos + 400)
+    while i < limit:
+        ch = text[i]
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            m = re.match(r"(?:,|;)?\s+(?:and|AND|&)\s+|;\s+|,\s+(?=[A-Z][^,()]{1,60}?,?\s+"
+                         rf"{LEGAL_FORM}[\s,(])", text[i:limit])
+            if m and (i == pos or not text[i - 1].isalnum() or text[i] in ",;"):
+                return i + m.end()
+        i += 1
+    return None
+
+
+def opening_parties(text: str, lo: int, hi: int) -> list[PartyName]:
+    """The parties a sentence text[lo:hi] names after "by and between", "among", "made by"..."""
+    for rx, weight in PARTY_CUES:
+        m = rx.search(text, lo, hi)
+        if not m:
+            continue
+        out, pos = [], m.end()
+        while pos is not None and len(out) < 8:
+            nm = NAME.match(text, pos, hi)
+            got = None
+            if nm:
+                spans = _split_caps_and(text, nm.start(), nm.end())
+                for a, b in spans[:-1]:
+                    if _clean(text, a, b):
+                        out.append(PartyName(a, b, text[a:b], weight, m.group().strip()))
+                got = _clean(text, *spans[-1])
+            if got:
+                out.append(PartyName(got[0], got[1], text[got[0]:got[1]], weight, m.group().strip()))
+            pos = _next_party(text, got[1] if got else pos, hi)
+        if out:
+            return out
+    return []
+
+
+def defined_parties(text: str, lo: int, hi: int, weight: float) -> list[PartyName]:
+    """Names given a defined term: `Acme Corp., a Delaware corporation (the "Company")`."""
+    out = []
+    for m in DEFINED.finditer(text, lo, hi):
+        window_lo = max(lo, m.start() - 220)
+        names = _names_in(text, window_lo, m.start())
+        for a, b in reversed(names):
+            if DESCRIPTOR.match(text[b:m.start()]):
+                out.append(PartyName(a, b, text[a:b], weight, "defined term"))
+                break
+    return out
+
+
+def legal_names(text: str, lo: int, hi: int, weight: float) -> list[PartyName]:
+    """Company names ending in a legal form anywhere in text[lo:hi]."""
+    return [PartyName(a, b, text[a:b], weight, "legal form") for a, b in _names_in(text, lo, hi)
+            if LEGAL_END.search(text[a:b])]
