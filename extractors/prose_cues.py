@@ -96,15 +96,16 @@ BEFORE: dict[str, list[tuple[re.Pattern, float]]] = {
         (r"\bdate(?:d)?\s*:\s*$", 0.45),
     ],
     "term": [
-        (r"\bterm\s+of\s+(?:this|the)\s+(?:agreement|nda|contract)\b.{0,80}$", 1.0),
-        (r"\b(?:agreement|nda|contract)\b[^.]{0,60}?\b(?:expire|terminate|remain\s+in\s+"
+        (r"\bterm\s+of\s+(?:this|the)\s+(?:agreement|nda|contract)\s+(?:shall|will)?\s*(?:be|is|"
+         r"continue|last|run|expire|end)\w*\b.{0,60}$", 1.0),
+        (r"\b(?:agreement|nda|contract)\b[^.]{0,120}?\b(?:expire|terminate|remain\s+in\s+"
          r"(?:full\s+)?(?:force|effect)|continue|be\s+(?:in\s+)?effect)\w*\b.{0,90}$", 1.0),
         (r"^\W*(?:term|duration|term\s+and\s+termination)\W.{0,120}$", 0.85),
         (r"\bobligations?\b.{0,140}?\b(?:expire|terminate|survive|continue|remain|last)\w*\b.{0,80}$",
          0.75),
         (r"\bconfidential\w*\b.{0,120}?\b(?:for\s+a\s+period\s+of|period\s+of)\s+$", 0.7),
-        (r"\b(?:for\s+a\s+(?:period|term)\s+of|period\s+of)\s+$", 0.45),
-        (r"\b(?:until|for)\s+$", 0.35),
+        (r"\b(?:for\s+a\s+(?:period|term)\s+of|period\s+of)\s+$", 0.1),
+        (r"\b(?:until|for)\s+$", 0.05),
     ],
 }
 # printed after the value in its sentence: "May 1, 2014 (the "Effective Date")"
@@ -112,7 +113,7 @@ AFTER: dict[str, list[tuple[re.Pattern, float]]] = {
     "effective": [(r"^\W{0,3}\(?\s*(?:the|hereinafter)?\s*[\"“”']*effective\s+date", 1.0),
                   (r"^\W{0,3}\(?\s*(?:the\s+)?[\"“”']*(?:agreement|execution|signing)\s+date", 0.7)],
     "term": [(r"^\W{0,3}\s*(?:from|after|following|of)\s+(?:the\s+)?(?:effective\s+date|date\s+"
-              r"(?:of\s+this|hereof|first)|execution|signing)", 0.5),
+              r"(?:of\s+this|hereof|first)|execution|signing)", 0.1),
              (r"^\W{0,3}\(?\s*(?:the\s+)?[\"“”']*(?:term|confidentiality\s+period)[\"“”']", 1.0)],
 }
 # what says the value is not the field's, wherever it is in the sentence before it
@@ -127,7 +128,12 @@ AGAINST: dict[str, list[tuple[re.Pattern, float]]] = {
 AFTER_AGAINST: dict[str, list[tuple[re.Pattern, float]]] = {
     "law": [(r"^\s*,?\s*(?:a|an)?\s*(?:corporation|limited|company|partnership|llc|corp|"
              r"banking|national|general|business|statutory)\b", 0.9)],   # "a Delaware corporation"
-    "term": [(r"^\W{0,3}\s*(?:prior|before|ago|notice|of\s+age|old)\b", 0.6)],
+    "term": [(r"^\W{0,3}\s*(?:prior|before|ago|notice|of\s+age|old)\b", 0.6),
+             (r"^\W{0,3}\s*(?:[’']s?\s+)?(?:prior\s+)?(?:written\s+)?notice\b", 0.8),
+             (r"^\W{0,3}\s*thereafter\b", 0.6),
+             (r"^\W{0,3}\s*(?:after|following|from)\s+(?:the\s+)?(?:date\s+of\s+)?(?:termination|"
+              r"cessation|end|separation)\s+(?:of|from)\s+(?:\w+[’']s\s+|his\s+|her\s+|my\s+|"
+              r"your\s+|the\s+)?employment", 0.6)],
 }
 
 
