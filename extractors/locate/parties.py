@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-LEGAL_FORM = (r"(?i:Inc|Incorporated|Corp|Corporation|Co|Company|LLC|L\.L\.C|Ltd|Limited|LP|L\.P|"
-              r"LLP|L\.L\.P|PLC|plc|N\.A|S\.A|AG|GmbH|N\.V|B\.V|S\.p\.A|SE|Pte|Pty|PC|P\.C|"
-              r"Trust|Bancorp|Bank|Group|Holdings|Partners|Fund|Association)\.?")
+_FORMS = ("Inc Incorporated Corp Corporation Co Company LLC L.L.C Ltd Limited LP L.P LLP L.L.P PLC "
+          "plc N.A S.A AG GmbH N.V B.V S.p.A SE Pte Pty PC P.C Trust Bancorp Bank Group Holdings "
+          "Partners Fund Association AS ASA AB Oy SpA SARL SAS KG").split()
+# printed as listed or in capitals ("INC."), never in lower case ("a Florida corporation")
+LEGAL_FORM = "(?:" + "|".join(sorted({re.escape(f) for f in _FORMS} | {re.escape(f.upper()) for f in _FORMS},
+                                     key=len, reverse=True)) + r")\.?"
 _TOKEN = r"(?:[A-Z0-9][\w’'&.\-]*[\w.&]|[A-Z]\.?|&)"
 _JOIN = r"(?:\s+(?:(?:and|of|for|de|du|la|the|&|von|van|der)\s+)?|\s*&\s*|-)"
 NAME = re.compile(rf"(?:The\s+|THE\s+)?{_TOKEN}(?:{_JOIN}{_TOKEN}){{0,7}}"
-                  rf"(?:,\s+{_TOKEN}\s+(?:and|AND|&)\s+(?i:co)\.?|,?\s+{LEGAL_FORM})?(?![\w])")
+                  rf"(?:,\s+{_TOKEN}\s+(?:and|AND|&)\s+(?:Co|CO)\.?|,?\s+{LEGAL_FORM})?(?![\w])")
 LEGAL_END = re.compile(rf"(?:^|[\s,]){LEGAL_FORM}$")
 # words that are no name on their own, or that no name begins with
 ROLES = frozenset(
@@ -37,9 +40,20 @@ NOT_NAMES = frozenset(
 PARTY_CUES = [
     (re.compile(r"\bby\s+and\s+(?:between|among)\s+", re.I), 1.0),
     (re.compile(r"\b(?:between|among)\s+(?:and\s+(?:among|between)\s+)?", re.I), 0.9),
-    (re.compile(r"\b(?:entered\s+into|made|executed|signed)\s+by\s+", re.I), 0.8),
-    (re.compile(r"\b(?:agreement|nda)\b[^.]{0,60}?\bwith\s+", re.I), 0.55),
+    (re.compile(r"\b(?:entered\s+into|made|executed)\s+by\s+", re.I), 0.8),
+    (re.compile(r"\b(?:agreement|nda)\b[^.]{0,60}?\bwith\s+", re.I), 0.45),
 ]
+# an opening sentence speaks of the agreement being made (not "as between Company and myself")
+OPENING = re.compile(r"\b(?:agreement|nda|contract|memorandum|letter)\b.{0,200}?\b(?:is|are|was|"
+                     r"shall\s+be|made|entered|dated|executed|effective)\b|\b(?:made|entered\s+into|"
+                     r"dated|executed)\b", re.I | re.S)
+# defined terms that name a party's role in a contract ("the Company", "Recipient", "you")
+PARTY_ROLES = frozenset(
+    "company employee executive employer consultant contractor recipient discloser disclosing "
+    "receiving party counterparty buyer seller purchaser investor acquirer bidder you undersigned "
+    "director licensor licensee supplier vendor customer client partner member officer "
+    "individual parent bank lender borrower holder shareholder stockholder advisor adviser "
+    "agent provider owner landlord tenant sponsor obligor guarantor".split())
 DEFINED = re.compile(r"\(\s*(?:(?:each|collectively|together)\s*,?\s+)?(?:herein(?:after)?\s+|"
                      r"referred\s+to\s+|called\s+|individually\s+|hereinafter\s+)*(?:referred\s+"
                      r"to\s+)?(?:as\s+)?(?:the\s+|a\s+)?[“\"'‘”]{1,2}\s*[A-Z]", re.I)
@@ -81,7 +95,7 @@ def _split_caps_and(text: str, start: int, end: int) -> list[tuple[int, int]]:
     parts, at = [], start
     for m in re.finditer(r"\s+AND\s+", s):
         rest = s[m.end():]
-        if re.match(rf"{LEGAL_FORM}\s*$", rest, re.I) or m.start() == 0:
+        if re.match(rf"{LEGAL_FORM}\s*$", rest) or m.start() == 0:
             continue
         parts.append((at, start + m.start()))
         at = start + m.end()
@@ -119,8 +133,26 @@ def _next_party(text: str, pos: int, hi: int) -> int | None:
     return None
 
 
+def _split_last_and(text: str, found: list[PartyName]) -> list[PartyName]:
+    """One name "A Corp and B Enterprises" read where two were named: split at its last "and"
+    (not "Sears, Roebuck and Co.")."""
+    if len(found) != 1:
+        return found
+    p = found[0]
+    m = None
+    for m in re.finditer(r"\s+(?:and|&)\s+(?=[A-Z])", p.name):
+        pass
+    if m is None or re.match(rf"{LEGAL_FORM}\s*$", p.name[m.end():]):
+        return found
+    a = PartyName(p.start, p.start + m.start(), p.name[:m.start()], p.score, p.cue)
+    b = PartyName(p.start + m.end(), p.end, p.name[m.end():], p.score, p.cue)
+    return [a, b]
+
+
 def opening_parties(text: str, lo: int, hi: int) -> list[PartyName]:
     """The parties a sentence text[lo:hi] names after "by and between", "among", "made by"..."""
+    if not OPENING.search(text, lo, hi):
+        return []
     for rx, weight in PARTY_CUES:
         m = rx.search(text, lo, hi)
         if not m:
@@ -139,7 +171,7 @@ def opening_parties(text: str, lo: int, hi: int) -> list[PartyName]:
                 out.append(PartyName(got[0], got[1], text[got[0]:got[1]], weight, m.group().strip()))
             pos = _next_party(text, got[1] if got else pos, hi)
         if out:
-            return out
+            return _split_last_and(text, out)
     return []
 
 
@@ -149,11 +181,26 @@ def defined_parties(text: str, lo: int, hi: int, weight: float) -> list[PartyNam
     for m in DEFINED.finditer(text, lo, hi):
         window_lo = max(lo, m.start() - 220)
         names = _names_in(text, window_lo, m.start())
+        term = re.match(r"[^“\"'‘”]*[“\"'‘”]{1,2}\s*([^“\"'‘”)]{1,40})", text[m.start():m.start() + 80])
+        alias = term.group(1).strip().lower() if term else ""
         for a, b in reversed(names):
             if DESCRIPTOR.match(text[b:m.start()]):
-                out.append(PartyName(a, b, text[a:b], weight, "defined term"))
+                out.append(PartyName(a, b, text[a:b], weight + _alias_weight(text[a:b], alias),
+                                     "defined term"))
                 break
     return out
+
+
+def _alias_weight(name: str, alias: str) -> float:
+    """A defined term that names a party's role ("the Company") or is the name's own short form
+    ("Intel", "CEDC") says a party is being named; any other ("the Board") does not."""
+    words = re.findall(r"[a-z]+", alias)
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", name) if w[0].isupper()).lower()
+    own = set(re.findall(r"[a-z]+", name.lower()))
+    if (words and words[-1] in PARTY_ROLES) or (words and set(words) <= own) or \
+            (alias and alias.replace(" ", "") == initials):
+        return 0.0
+    return -0.25 if not LEGAL_END.search(name) else -0.1
 
 
 def legal_names(text: str, lo: int, hi: int, weight: float) -> list[PartyName]:

@@ -96,14 +96,14 @@ def _effective(doc: Document, spec: FieldSpec, dates: list[Candidate], idxs: dic
 
 def _parties(doc: Document, spec: FieldSpec, idxs: dict) -> list[Candidate]:
     found = []
+    opening: list = []
     for page in doc.pages[:settings.PARTY_PAGES]:
         text = page.text
-        opening = []
         for lo, hi in sentences_with(text, re.compile(r"\b(?:between|among|by|with)\b", re.I)):
-            opening = opening_parties(text, lo, hi)
             if opening:
                 break
-        found += [(page, p) for p in opening]
+            opening = opening_parties(text, lo, hi)
+            found += [(page, p) for p in opening]
         found += [(page, p) for p in defined_parties(text, 0, len(text), settings.PARTY_DEFINED)]
         if page.number == 1:
             found += [(page, p) for p in legal_names(text, 0, len(text), settings.PARTY_LEGAL)]
