@@ -76,6 +76,15 @@ def currency_code(text: str) -> str | None:
     return CURRENCY_SYMBOLS.get(t)
 
 
+# a legal form's long and short spellings name the same company ("Acme Incorporated" is "Acme Inc.")
+LEGAL_SHORT = {"incorporated": "inc", "corporation": "corp", "limited": "ltd", "company": "co",
+               "l l c": "llc", "l p": "lp", "l l p": "llp", "n a": "na", "s a": "sa"}
+_LEGAL_RX = re.compile(r"\b(" + "|".join(sorted(LEGAL_SHORT, key=len, reverse=True)) + r")\b")
+
+
 def name_key(name) -> str:
-    """A name compared case-, spacing- and punctuation-insensitively ("&" reads "and")."""
-    return re.sub(r"[^0-9a-zà-ÿ]+", "", re.sub(r"\s*&\s*", " and ", str(name)).casefold())
+    """A name compared case-, spacing- and punctuation-insensitively ("&" reads "and"; a legal
+    form's long and short spellings are the same)."""
+    s = re.sub(r"\s*&\s*", " and ", str(name)).casefold()
+    s = " ".join(re.findall(r"[0-9a-zà-ÿ]+", s))
+    return _LEGAL_RX.sub(lambda m: LEGAL_SHORT[m.group()], s).replace(" ", "")

@@ -17,7 +17,7 @@ _FORMS = ("Inc Incorporated Corp Corporation Co Company LLC L.L.C Ltd Limited LP
 # printed as listed or in capitals ("INC."), never in lower case ("a Florida corporation")
 LEGAL_FORM = "(?:" + "|".join(sorted({re.escape(f) for f in _FORMS} | {re.escape(f.upper()) for f in _FORMS},
                                      key=len, reverse=True)) + r")\.?"
-_TOKEN = r"(?:[A-Z0-9][\w’'&.\-]*[\w.&]|[A-Z]\.?|&)"
+_TOKEN = r"(?:[A-Z0-9][\w’'&.\-]*[\w.&]|[A-Z0-9]\.?|&)"
 _JOIN = r"(?:\s+(?:(?:and|of|for|de|du|la|the|&|von|van|der)\s+)?|\s*&\s*|-)"
 NAME = re.compile(rf"(?:The\s+|THE\s+)?{_TOKEN}(?:{_JOIN}{_TOKEN}){{0,7}}"
                   rf"(?:,\s+{_TOKEN}\s+(?:and|AND|&)\s+(?:Co|CO)\.?|,?\s+{LEGAL_FORM})?(?![\w])")
@@ -36,6 +36,12 @@ NOT_NAMES = frozenset(
     "mutual non-disclosure nondisclosure confidentiality employment transaction evaluation "
     "material name title signature address notices attention attn email telephone fax "
     "delaware new york california nevada texas county city district court courts".split())
+# last words of defined things that are no party ("the Merger Agreement", "Board of Directors")
+THINGS = frozenset(
+    "agreement agreements plan plans act acts date period information transaction transactions "
+    "policy program programme committee board directors code rules notes stock shares securities "
+    "material materials services products business restructuring amendment exhibit schedule "
+    "section article letter order law laws".split())
 # the opening sentence's words that introduce the parties, and how much each says
 PARTY_CUES = [
     (re.compile(r"\bby\s+and\s+(?:between|among)\s+", re.I), 1.0),
@@ -78,9 +84,14 @@ def _clean(text: str, start: int, end: int) -> tuple[int, int] | None:
         s, end = s[:-1], end - 1
     if s.endswith(".") and not LEGAL_END.search(s) and not re.search(r"\b[A-Z]\.$", s):
         s, end = s[:-1], end - 1
+    poss = re.search(r"[’']s?$", s)
+    if poss:     # "NIKE’s payroll": the name without its possessive
+        s, end = s[:poss.start()], end - len(poss.group())
     words = [w.strip(".,&'’").lower() for w in s.split()]
     words = [w for w in words if w]
     if not words or all(w in ROLES | NOT_NAMES or w in ("the", "and", "of", "&") for w in words):
+        return None
+    if words[-1] in THINGS or re.fullmatch(LEGAL_FORM, s.strip()):
         return None
     if words[0] in NOT_NAMES - {"the", "united", "new"} or len(s) < 3:
         return None
@@ -140,7 +151,7 @@ def _split_last_and(text: str, found: list[PartyName]) -> list[PartyName]:
         return found
     p = found[0]
     m = None
-    for m in re.finditer(r"\s+(?:and|&)\s+(?=[A-Z])", p.name):
+    for m in re.finditer(r"\s+(?:and|AND)\s+(?=[A-Z])", p.name):
         pass
     if m is None or re.match(rf"{LEGAL_FORM}\s*$", p.name[m.end():]):
         return found
@@ -171,7 +182,7 @@ def opening_parties(text: str, lo: int, hi: int) -> list[PartyName]:
                 out.append(PartyName(got[0], got[1], text[got[0]:got[1]], weight, m.group().strip()))
             pos = _next_party(text, got[1] if got else pos, hi)
         if out:
-            return _split_last_and(text, out)
+            return _split_last_and(text, out) if weight >= 0.9 else out
     return []
 
 
