@@ -123,7 +123,13 @@ AGAINST: dict[str, list[tuple[re.Pattern, float]]] = {
             (r"\b(?:resident|residing|located|offices?|address)\b.{0,40}$", 0.3)],
     "term": [(r"\b(?:prior|notice|ago|within|employ\w*|age|older|aged)\b.{0,30}$", 0.5),
              (r"\b(?:solicit\w*|hire|hiring|standstill|acquire|purchase)\b.{0,160}$", 0.35)],
-    "effective": [(r"\b(?:birth|born|expire\w*|terminat\w*)\b.{0,40}$", 0.5)],
+    "effective": [(r"\b(?:birth|born|expire\w*|terminat\w*)\b.{0,40}$", 0.5),
+                  # another agreement's date: "the Offer Letter Agreement dated ...", "that certain
+                  # Credit Agreement (the "Credit Agreement"), dated as of ..." (not "this Agreement")
+                  (r"\b(?:that\s+certain|the|an?|its|our|your|such|prior|existing|said|any)\s+"
+                   r"(?:(?!this\b)[\w’'\-]+\s+){0,6}?(?:agreement|plan|letter|indenture|notes?|"
+                   r"contract|amendment|schedule\s+13d)\s*,?\s*(?:\([^)]{0,60}\)\s*,?\s*)?(?:dated|"
+                   r"entered\s+into|made|executed|filed)\b[^.]{0,40}$", 0.6)],
 }
 AFTER_AGAINST: dict[str, list[tuple[re.Pattern, float]]] = {
     "law": [(r"^\s*,?\s*(?:a|an)?\s*(?:corporation|limited|company|partnership|llc|corp|"

@@ -15,7 +15,7 @@ from extractors.locate import settings
 from extractors.locate.durations import find_durations
 from extractors.locate.page_index import index_for, make_candidate
 from extractors.locate.parties import defined_parties, legal_names, opening_parties
-from extractors.locate.sentences import (day_of_dates, excerpt, find_places, sentence_at,
+from extractors.locate.sentences import (excerpt, loose_dates, find_places, sentence_at,
                                          sentences_with)
 from extractors.normalize import name_key
 from extractors.prose_cues import KEYWORDS, concept_of, cue_score
@@ -77,7 +77,7 @@ def _effective(doc: Document, spec: FieldSpec, dates: list[Candidate], idxs: dic
     pages = {p.number: p for p in doc.pages}
     spans = [(c.page, c.start, c.end, c.value) for c in dates]
     for page in doc.pages:
-        for s, e, d in day_of_dates(page.text):
+        for s, e, d in loose_dates(page.text):
             if not any(p == page.number and s < b and a < e for p, a, b, _ in spans):
                 spans.append((page.number, s, e, d))
     out = []
@@ -89,9 +89,26 @@ def _effective(doc: Document, spec: FieldSpec, dates: list[Candidate], idxs: dic
         score, cue = _scored("effective", page.text, s, e, lo, hi)
         score -= settings.PROSE_PAGE_DECAY * min(num - 1, 5)
         c = _candidate(page, idxs, s, e, value, lo, hi, score, cue)
-        if c:
-            out.append(c)
+        if c is None:
+            continue
+        if num == 1 and c.rel_top < settings.LETTER_DATE_TOP and _alone_on_line(page.text, s, e):
+            c.score = max(c.score, round(settings.PROSE_BASE + settings.PROSE_CUE_WEIGHT *
+                                         settings.LETTER_DATE, 4))   # a letter's own date
+            c.label_left = c.label_left or "letter date"
+        out.append(c)
+    signed = [c for c in out if c.label_left.lower().startswith("date")]
+    if len(signed) > 1:   # signature dates: the agreement holds once the last party signed
+        last = max(c.value for c in signed)
+        for c in signed:
+            if c.value == last:
+                c.score = round(c.score + settings.LAST_SIGNATURE, 4)
     return out
+
+
+def _alone_on_line(text: str, s: int, e: int) -> bool:
+    a = text.rfind("\n", 0, s) + 1
+    b = text.find("\n", e)
+    return not re.sub(r"[\s,.:]|dated?", "", text[a:s] + text[e:len(text) if b < 0 else b], flags=re.I)
 
 
 def _parties(doc: Document, spec: FieldSpec, idxs: dict) -> list[Candidate]:

@@ -122,15 +122,24 @@ def find_places(text: str, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
 
 _MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
            r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?")
-DAY_OF = re.compile(rf"(?<!\w)(\d{{1,2}})(?:st|nd|rd|th|d)?\s+day\s+of\s+({_MONTHS}),?\s*"
-                    rf"(?:,|of|in\s+the\s+year)?\s*((?:19|20)\d\d)(?!\d)", re.I)
+# dates as contracts write them, beyond the forms' patterns: "the 20th day of May, 2014", "10th
+# October, 2011", and as text layers join them, "January30, 2006", "April 6th , 2005"
+_YEAR = r"((?:19|20)\d\d)(?!\d)"
+LOOSE_DATES = [
+    (re.compile(rf"(?<!\w)(\d{{1,2}})(?:st|nd|rd|th|d)?\s*day\s+of\s+({_MONTHS}),?\s*"
+                rf"(?:,|of|in\s+the\s+year)?\s*{_YEAR}", re.I), (2, 1, 3)),
+    (re.compile(rf"(?<!\w)(\d{{1,2}})(?:st|nd|rd|th)\s+({_MONTHS}),?\s*{_YEAR}", re.I), (2, 1, 3)),
+    (re.compile(rf"(?<![\w])({_MONTHS})\s*(\d{{1,2}})(?:st|nd|rd|th)?\s*,\s*{_YEAR}", re.I), (1, 2, 3)),
+    (re.compile(rf"(?<![\w])({_MONTHS})(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*{_YEAR}", re.I), (1, 2, 3)),
+]
 
 
-def day_of_dates(text: str) -> list[tuple[int, int, dt.date]]:
-    """"the 20th day of May, 2014": (start, end, date)."""
+def loose_dates(text: str) -> list[tuple[int, int, dt.date]]:
+    """Dates in contract wording: (start, end, date)."""
     out = []
-    for m in DAY_OF.finditer(text):
-        d = parse_date(f"{m.group(2)} {m.group(1)} {m.group(3)}")
-        if d:
-            out.append((m.start(), m.end(), d))
+    for rx, (mo, day, year) in LOOSE_DATES:
+        for m in rx.finditer(text):
+            d = parse_date(f"{m.group(mo)} {m.group(day)} {m.group(year)}")
+            if d and not any(m.start() < b and a < m.end() for a, b, _ in out):
+                out.append((m.start(), m.end(), d))
     return out

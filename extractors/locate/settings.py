@@ -19,3 +19,6 @@ PARTY_PAGES = 2            # pages whose sentences name the parties
 PARTY_DEFINED = 0.65       # a name given a defined term ('Acme Corp. (the "Company")')
 PARTY_LEGAL = 0.35         # any company name with a legal form on page 1
 PARTY_AGREE = 0.1          # per other way the same name was found
+LETTER_DATE = 0.45         # cue of a date alone on its line at the top of page 1 (a letter's date)
+LETTER_DATE_TOP = 0.35     # ... in this top share of the page
+LAST_SIGNATURE = 0.06      # the latest of several signature dates ("Date: ...")
