@@ -35,7 +35,11 @@ SETS = {   # name -> (folder, gold, plain schema, hand-labelled schema or None, 
                  "grand_total"]),
     "bills": ("bills-dev", "labels.jsonl", "bench/schemas/utility_bill.py", None, None),
     "nda": ("nda-train", "labels.jsonl", "bench/schemas/nda.py", None, None),
+    "nda-other": ("nda-train", "labels.jsonl", "bench/schemas/nda_other.py", None, None),
 }
+# a plain schema whose field names are not the labels' names: label -> field
+RENAME = {"nda-other": {"effective_date": "start_date", "jurisdiction": "governing_law",
+                        "party": "parties", "term": "duration"}}
 
 
 class LabelsOnly:
@@ -96,6 +100,8 @@ def main():
     ap.add_argument("--model", action="store_true", help="also with the embedded model")
     ap.add_argument("--cache", type=Path, default=None)
     ap.add_argument("--limit", type=int)
+    ap.add_argument("--sample", type=int, help="a random subset of this many labelled documents")
+    ap.add_argument("--seed", type=int, default=18, help="the subset's random seed")
     ap.add_argument("--validate", action="store_true")
     ap.add_argument("--misses", default=None, help="print the misses of this field (plain)")
     a = ap.parse_args()
@@ -109,6 +115,11 @@ def main():
         folder, gold_name, plain, labelled, fields = SETS[name]
         gold = load_gold(DATA / folder / gold_name)[: a.limit] if a.limit else \
             load_gold(DATA / folder / gold_name)
+        if a.sample:
+            import random
+            gold = random.Random(a.seed).sample(gold, min(a.sample, len(gold)))
+        ren = RENAME.get(name, {})
+        gold = [{ren.get(k, k): v for k, v in g.items()} for g in gold]
         docs = []
         for g in gold:
             try:
