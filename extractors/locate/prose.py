@@ -26,6 +26,13 @@ def field_concept(spec: FieldSpec) -> str | None:
     return concept_of(spec.name, spec.kind, spec.description)
 
 
+def sentences_only(spec: FieldSpec) -> bool:
+    """A field whose values are found in sentences only: a governing law, a term (a place or a
+    span of time, found with the words around it, "Governing law: New York" included) and a
+    list of names; no form cell is a candidate for it."""
+    return spec.kind == "text_list" or field_concept(spec) in ("law", "term")
+
+
 def _candidate(page: Page, idxs: dict, start: int, end: int, value, lo: int, hi: int,
                score: float, cue: str) -> Candidate | None:
     c = make_candidate(page, index_for(page, idxs), start, end, value, page.text[start:end])

@@ -8,7 +8,7 @@ from extractors.decide.confidence import features, probability
 from extractors.errors import DocumentError
 from extractors.fieldspecs import field_specs, row_specs
 from extractors.locate.candidates import find_candidates
-from extractors.locate.prose import merge_ranked, prose_candidates
+from extractors.locate.prose import merge_ranked, prose_candidates, sentences_only
 from extractors.locate.rank import rank
 from extractors.run import settings
 from extractors.types import Document, Extraction, FieldSpec
@@ -36,8 +36,10 @@ class Extractor:
             all_labels = tuple(lab for s in specs for lab in s.labels)
         values, evidence, confidence, raw = {}, {}, {}, {}
         doc = _items_hook(doc, specs, values, evidence, confidence, raw)
-        cands = find_candidates(doc, specs)
-        prose = prose_candidates(doc, specs, cands)   # values stated in sentences (contracts)
+        # values stated in sentences (contracts): fields whose values only sentences state
+        # (a governing law, a term) are not looked for in every cell of every page
+        cands = find_candidates(doc, [s for s in specs if not sentences_only(s)])
+        prose = prose_candidates(doc, specs, cands)
         taken: set = set()
         opts_by_field: dict = {}
         all_opts: dict = {}
@@ -66,7 +68,7 @@ class Extractor:
                 raw[spec.name] = {"choice": values[spec.name]}
                 continue
             siblings = [s for s in specs if s is not spec]
-            pool = cands[spec.name]
+            pool = cands.get(spec.name, [])
             if spec.kind == "text":   # one printed name answers one field (seller, then buyer)
                 pool = [c for c in pool if str(c.value).casefold() not in taken]
             # more options than the model sees: business rules may choose among them
