@@ -72,10 +72,13 @@ def score(ex: Extractor, schema, docs, gold, fields, validate: bool, misses: str
     from extractors.decide.validate import validate_record
     right = {f: 0 for f in fields}
     t0 = time.perf_counter()
+    times = []
     for g, doc in zip(gold, docs):
         vals = {}
         if doc is not None:
+            t1 = time.perf_counter()
             got = ex.extract(doc)
+            times.append(time.perf_counter() - t1)
             vals = got.values
             if validate:
                 try:
@@ -91,6 +94,11 @@ def score(ex: Extractor, schema, docs, gold, fields, validate: bool, misses: str
                 if misses == s.name and ok < 1:
                     print(f"  miss {g['file']}: gold {g.get(s.name)!r} got {vals.get(s.name)!r}")
     n = max(len(gold), 1)
+    times.sort()
+    if times:
+        med = times[len(times) // 2]
+        print(f"  extraction s/doc: median {med:.3f}, max {times[-1]:.3f} "
+              f"({times[-1] / max(med, 1e-9):.1f}x the median)")
     return {f: right[f] / n for f in fields}, (time.perf_counter() - t0) / n
 
 
