@@ -218,3 +218,50 @@ def legal_names(text: str, lo: int, hi: int, weight: float) -> list[PartyName]:
     """Company names ending in a legal form anywhere in text[lo:hi]."""
     return [PartyName(a, b, text[a:b], weight, "legal form") for a, b in _names_in(text, lo, hi)
             if LEGAL_END.search(text[a:b])]
+
+
+SIGN_OFF = re.compile(r"in\s+witness\s+whereof|very\s+truly\s+yours|sincerely|(?:accepted|agreed|"
+                      r"confirmed|acknowledged)(?:\s*(?:and|&)\s*(?:accepted|agreed|confirmed|"
+                      r"acknowledged))?\s+(?:to\s+)?(?:as\s+of|by|:)|/s/", re.I)
+SIGNED = re.compile(r"/s/\s*((?:[A-Z][\w’'.\-]*\.?\s?){2,5})")
+ROLE_CELL = re.compile(r"^\s*(?:the\s+)?(" + "|".join(sorted(PARTY_ROLES)) + r"|associate)\s*:?\s*$",
+                       re.I)
+
+
+def _is_officer(text: str, at: int) -> bool:
+    """A "/s/" signature made "By:" someone for a company (not a party signing for itself)."""
+    line_start = text.rfind("\n", 0, at) + 1
+    cell = text[line_start:at].split("   ")
+    before = [c.strip() for c in cell if c.strip()]
+    prev_line = text[text.rfind("\n", 0, max(line_start - 1, 0)) + 1:line_start].strip()
+    return bool((before and re.search(r"\bby\b\s*:?\s*$", before[-1], re.I)) or
+                re.search(r"\bby\s*:?\s*$", prev_line, re.I))
+
+
+def signature_parties(text: str, company: float, person: float) -> list[PartyName]:
+    """The signature blocks after "IN WITNESS WHEREOF", "Very truly yours", "Accepted and
+    agreed": company names above their "By:" lines, and persons who sign for themselves
+    ("/s/ Eric Dean Sprunk", not "By: /s/ ...", or a name beside a role: "EMPLOYEE: Adrian Adams")."""
+    out: list[PartyName] = []
+    starts = [m.start() for m in SIGN_OFF.finditer(text)]
+    if not starts:
+        return out
+    lo = starts[0]
+    for a, b in _names_in(text, lo, len(text)):
+        if LEGAL_END.search(text[a:b]) and re.match(r"\s*(?:,|\n|   |$)", text[b:b + 3]):
+            following = text[b:b + 120]
+            if re.search(r"\bby\b\s*:?", following, re.I):
+                out.append(PartyName(a, b, text[a:b], company, "signature"))
+    for m in SIGNED.finditer(text, lo):
+        got = _clean(text, m.start(1), m.start(1) + len(m.group(1).rstrip()))
+        if got and not _is_officer(text, m.start()) and not LEGAL_END.search(text[got[0]:got[1]]):
+            out.append(PartyName(got[0], got[1], text[got[0]:got[1]], person, "signature"))
+    for li in re.finditer(r"[^\n]+", text[lo:]):
+        cells = [c for c in li.group().split("   ") if c.strip()]
+        for role, name in zip(cells, cells[1:]):
+            if ROLE_CELL.match(role) and re.fullmatch(r"\s*(?:[A-Z][\w’'.\-]*\.?\s?){2,5}", name):
+                s = lo + li.start() + li.group().index(name) + (len(name) - len(name.lstrip()))
+                got = _clean(text, s, s + len(name.strip()))
+                if got:
+                    out.append(PartyName(got[0], got[1], text[got[0]:got[1]], person, "signature"))
+    return out

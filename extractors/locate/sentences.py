@@ -120,6 +120,13 @@ def find_places(text: str, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
     return out
 
 
+def is_place(name: str) -> bool:
+    """A name that is a country or a US state ("JAPAN", "the Netherlands", "State of Texas")."""
+    bare = re.sub(r"^(?:the\s+)?(?:(?:state|commonwealth|country|republic|kingdom)\s+of\s+)?"
+                  r"(?:the\s+)?", "", name.strip(), flags=re.I)
+    return bare.lower() in _places()[0]
+
+
 _MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
            r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?")
 # dates as contracts write them, beyond the forms' patterns: "the 20th day of May, 2014", "10th

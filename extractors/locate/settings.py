@@ -22,3 +22,5 @@ PARTY_AGREE = 0.1          # per other way the same name was found
 LETTER_DATE = 0.45         # cue of a date alone on its line at the top of page 1 (a letter's date)
 LETTER_DATE_TOP = 0.35     # ... in this top share of the page
 LAST_SIGNATURE = 0.06      # the latest of several signature dates ("Date: ...")
+PARTY_SIGNS = 0.5          # a company name over a "By:" line in a signature block
+PARTY_SIGNS_SELF = 0.5     # a person signing for themselves ("/s/ Name" without "By:")
