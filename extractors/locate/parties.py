@@ -18,9 +18,10 @@ _FORMS = ("Inc Incorporated Corp Corporation Co Company LLC L.L.C Ltd Limited LP
 LEGAL_FORM = "(?:" + "|".join(sorted({re.escape(f) for f in _FORMS} | {re.escape(f.upper()) for f in _FORMS},
                                      key=len, reverse=True)) + r")\.?"
 _TOKEN = r"(?:[A-Z0-9][\w’'&.\-]*[\w.&]|[A-Z0-9]\.?|&)"
-_JOIN = r"(?:\s+(?:(?:and|of|for|de|du|la|the|&|von|van|der)\s+)?|\s*&\s*|-)"
-NAME = re.compile(rf"(?:The\s+|THE\s+)?{_TOKEN}(?:{_JOIN}{_TOKEN}){{0,7}}"
-                  rf"(?:,\s+{_TOKEN}\s+(?:and|AND|&)\s+(?:Co|CO)\.?|,?\s+{LEGAL_FORM})?(?![\w])")
+_S = r"(?:[ \t]{1,2}|\n)"     # a space inside a name (three or more: a gap between columns)
+_JOIN = rf"(?:{_S}(?:(?:and|of|for|de|du|la|the|&|von|van|der){_S})?|{_S}?&{_S}?|-)"
+NAME = re.compile(rf"(?:The{_S}|THE{_S})?{_TOKEN}(?:{_JOIN}{_TOKEN}){{0,7}}"
+                  rf"(?:,{_S}{_TOKEN}{_S}(?:and|AND|&){_S}(?:Co|CO)\.?|,?{_S}{LEGAL_FORM})?(?![\w])")
 LEGAL_END = re.compile(rf"(?:^|[\s,]){LEGAL_FORM}$")
 # words that are no name on their own, or that no name begins with
 ROLES = frozenset(
@@ -34,14 +35,20 @@ NOT_NAMES = frozenset(
     "exhibit article schedule witnesseth recitals background date dated effective between by and "
     "among in of for to with as if it on at from or state commonwealth laws law united states "
     "mutual non-disclosure nondisclosure confidentiality employment transaction evaluation "
-    "material name title signature address notices attention attn email telephone fax "
+    "material name title signature address notices attention attn email telephone fax board chief "
+    "either neither "
     "delaware new york california nevada texas county city district court courts".split())
 # last words of defined things that are no party ("the Merger Agreement", "Board of Directors")
 THINGS = frozenset(
     "agreement agreements plan plans act acts date period information transaction transactions "
     "policy program programme committee board directors code rules notes stock shares securities "
     "material materials services products business restructuring amendment exhibit schedule "
-    "section article letter order law laws".split())
+    "section article letter order law laws officer officers personnel employees hospitals "
+    "defendant plaintiff".split())
+# words that only say what kind of company ("a Limited Partnership", "Delaware corporation")
+FORM_WORDS = frozenset({f.lower().rstrip(".") for f in _FORMS} | {
+    "partnership", "liability", "general", "public", "private", "joint", "stock", "open",
+    "closed", "limited", "company", "corporation", "the"})
 # the opening sentence's words that introduce the parties, and how much each says
 PARTY_CUES = [
     (re.compile(r"\bby\s+and\s+(?:between|among)\s+", re.I), 1.0),
@@ -91,7 +98,7 @@ def _clean(text: str, start: int, end: int) -> tuple[int, int] | None:
     words = [w for w in words if w]
     if not words or all(w in ROLES | NOT_NAMES or w in ("the", "and", "of", "&") for w in words):
         return None
-    if words[-1] in THINGS or re.fullmatch(LEGAL_FORM, s.strip()):
+    if words[-1] in THINGS or re.fullmatch(LEGAL_FORM, s.strip()) or set(words) <= FORM_WORDS:
         return None
     if words[0] in NOT_NAMES - {"the", "united", "new"} or len(s) < 3:
         return None
