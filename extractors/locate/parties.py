@@ -230,7 +230,7 @@ def legal_names(text: str, lo: int, hi: int, weight: float) -> list[PartyName]:
 SIGN_OFF = re.compile(r"in\s+witness\s+whereof|very\s+truly\s+yours|sincerely|(?:accepted|agreed|"
                       r"confirmed|acknowledged)(?:\s*(?:and|&)\s*(?:accepted|agreed|confirmed|"
                       r"acknowledged))?\s+(?:to\s+)?(?:as\s+of|by|:)|/s/", re.I)
-SIGNED = re.compile(r"/s/\s*((?:[A-Z][\w’'.\-]*\.?\s?){2,5})")
+SIGNED = re.compile(r"/s/[ \t]*((?:[A-Z][\w’'.\-]*\.?[ ]?){2,5})")
 ROLE_CELL = re.compile(r"^\s*(?:the\s+)?(" + "|".join(sorted(PARTY_ROLES)) + r"|associate)\s*:?\s*$",
                        re.I)
 
