@@ -22,4 +22,5 @@ REPAIR_LIMIT = 20000          # combinations validated per step at most
 LIST_MIN_SCORE = 0.55    # a list field (parties) keeps every value scored at least this
 LIST_MAX = 6             # ... up to this many
 LIST_ASK_BELOW = 0.25    # ... and asks the model about options scored up to this far under it
-LIST_MODEL_YES = 0.5     # the model's probability that makes such an option a value
+LIST_MODEL_YES = 0.65    # the model's probability that makes such an option a value
+SENTENCE_ASK_MIN = 0.3   # the model chooses between sentence values only when two score this much
