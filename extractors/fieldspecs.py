@@ -10,6 +10,11 @@ A field typed `list[SubModel]` (a pydantic model) is a repeated part (kind "item
 an invoice, the service accounts of a summary bill): its sub-fields get FieldSpecs of their own
 (`FieldSpec.items`), found by extractors/items.py and written as a child table
 (OUT/records_<field>.parquet); the parent row keeps `<field>_count` (`row_specs`).
+
+A field typed `list[str]` is a list of names (kind "text_list": the parties of a contract, every
+one found, each with its own evidence; a list column in records.parquet, "; "-joined in CSV) when
+its words ask for names, parties, people or companies (extractors/prose_cues.py), else a list of
+printed codes (kind "pattern_list").
 """
 from __future__ import annotations
 

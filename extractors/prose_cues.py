@@ -30,6 +30,14 @@ CONCEPTS: dict[str, tuple[frozenset, frozenset]] = {
         "party parties sign signs signed signing signatory signatories signer signers "
         "counterparty counterparties contracting contractor between".split())),
 }
+# what `extract schemas --explain` says a field of each concept is looked for as
+SAID = {"law": "the governing law: a US state or country after 'governed by the laws of' ...",
+        "effective": "the date after 'effective as of', 'dated as of', 'entered into as of' ..., "
+                     "a letter's date, the last signature date",
+        "term": "a span of time ('two (2) years') after 'this Agreement shall expire', "
+                "'the term of this Agreement is' ...",
+        "party": "names after 'by and between', given a defined term ('(the \"Company\")'), "
+                 "or in signature blocks"}
 # a field asking for one of these words wants a place, a span of time or a name first: they
 # decide between concepts whose words a description shares ("who signed it", "how long it lasts")
 DECIDING = {"law": frozenset("law laws governing governed governs jurisdiction venue forum state "
