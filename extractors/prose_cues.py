@@ -94,11 +94,11 @@ BEFORE: dict[str, list[tuple[re.Pattern, float]]] = {
     "effective": [
         (r"\beffective\s+(?:as\s+of|on|from|upon)\s+(?:the\s+)?$", 1.0),
         (r"\beffective\s+date\b.{0,30}$", 0.95),
-        (r"\b(?:dated|made|entered\s+into|executed|signed)\b.{0,40}?\bas\s+of\s+(?:the\s+)?$", 1.0),
+        (r"\b(?:dated|made|entered\s+into|executed|signed)\b.{0,40}?\bas\s+of\s+(?:the\s+)?$", 0.95),
         (r"\b(?:entered\s+into|made|executed|signed|concluded)\b[^.]{0,80}?\b(?:on|this|dated)\s+"
          r"(?:the\s+)?$", 0.9),
-        (r"\bdated\s+(?:as\s+of\s+)?(?:the\s+)?$", 0.85),
-        (r"\bas\s+of\s+(?:the\s+)?$", 0.7),
+        (r"\bdated\s+(?:as\s+of\s+)?(?:this\s+|the\s+)?$", 0.85),
+        (r"\bas\s+of\s+(?:the\s+)?$", 0.45),
         (r"\bcommenc\w*\s+(?:on|as\s+of)\s+(?:the\s+)?$", 0.8),
         (r"\b(?:agreement|nda)\b[^.]{0,30}\bdated\b.{0,10}$", 0.6),
         (r"\bdate(?:d)?\s*:\s*$", 0.45),
