@@ -67,7 +67,8 @@ def cached_document(path: Path, cache: Path | None):
     return got
 
 
-def score(ex: Extractor, schema, docs, gold, fields, validate: bool, misses: str | None):
+def score(ex: Extractor, schema, docs, gold, fields, validate: bool, misses: str | None,
+          strict: bool = False):
     from extractors.decide.rule_repair import repair_by_rules
     from extractors.decide.validate import validate_record
     right = {f: 0 for f in fields}
@@ -89,7 +90,7 @@ def score(ex: Extractor, schema, docs, gold, fields, validate: bool, misses: str
                         repair_by_rules(schema.model, got, all_options=got.all_options)
         for s in ex.specs:
             if s.name in right:
-                ok = field_credit(s, g.get(s.name), vals.get(s.name))
+                ok = field_credit(s, g.get(s.name), vals.get(s.name), not strict)
                 right[s.name] += ok
                 if misses == s.name and ok < 1:
                     print(f"  miss {g['file']}: gold {g.get(s.name)!r} got {vals.get(s.name)!r}")
@@ -112,6 +113,8 @@ def main():
     ap.add_argument("--seed", type=int, default=18, help="the subset's random seed")
     ap.add_argument("--validate", action="store_true")
     ap.add_argument("--misses", default=None, help="print the misses of this field (plain)")
+    ap.add_argument("--strict-names", action="store_true",
+                    help="list fields of names: a legal form's long and short spellings differ")
     a = ap.parse_args()
     if a.cache:
         a.cache.mkdir(parents=True, exist_ok=True)
@@ -141,7 +144,8 @@ def main():
                 ex = Extractor(schema.model, b)
                 flds = fields or [s.name for s in ex.specs if any(s.name in g for g in gold)]
                 acc, spd = score(ex, schema, docs, gold, flds, a.validate,
-                                 a.misses if sname == plain and b is backends[-1] else None)
+                                 a.misses if sname == plain and b is backends[-1] else None,
+                                 a.strict_names)
                 rows.append((f"{Path(sname).stem if '/' in sname else sname}"
                              f"{' (plain)' if sname == plain else ''} / {b.name}", acc, spd))
         print(f"\n{name} ({len(gold)} docs)")

@@ -82,9 +82,11 @@ LEGAL_SHORT = {"incorporated": "inc", "corporation": "corp", "limited": "ltd", "
 _LEGAL_RX = re.compile(r"\b(" + "|".join(sorted(LEGAL_SHORT, key=len, reverse=True)) + r")\b")
 
 
-def name_key(name) -> str:
+def name_key(name, legal_forms: bool = True) -> str:
     """A name compared case-, spacing- and punctuation-insensitively ("&" reads "and"; a legal
-    form's long and short spellings are the same)."""
+    form's long and short spellings are the same unless legal_forms is False)."""
     s = re.sub(r"\s*&\s*", " and ", str(name)).casefold()
     s = " ".join(re.findall(r"[0-9a-zà-ÿ]+", s))
-    return _LEGAL_RX.sub(lambda m: LEGAL_SHORT[m.group()], s).replace(" ", "")
+    if legal_forms:
+        s = _LEGAL_RX.sub(lambda m: LEGAL_SHORT[m.group()], s)
+    return s.replace(" ", "")

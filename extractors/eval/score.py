@@ -169,22 +169,23 @@ def _as_list(v) -> list:
     return [x for x in s.split(";") if x.strip()]
 
 
-def set_f1(gold, pred) -> float:
+def set_f1(gold, pred, legal_forms: bool = True) -> float:
     """A list of names against the gold list: F1 of the two sets of names (compared case- and
-    punctuation-insensitively); both empty is 1."""
-    g = {name_key(x) for x in _as_list(gold)} - {""}
-    p = {name_key(x) for x in _as_list(pred)} - {""}
+    punctuation-insensitively, "Inc." = "Incorporated" unless legal_forms is False); both
+    empty is 1."""
+    g = {name_key(x, legal_forms) for x in _as_list(gold)} - {""}
+    p = {name_key(x, legal_forms) for x in _as_list(pred)} - {""}
     if not g and not p:
         return 1.0
     hit = len(g & p)
     return 2.0 * hit / (len(g) + len(p)) if hit else 0.0
 
 
-def field_credit(spec: FieldSpec, gold, pred) -> float:
+def field_credit(spec: FieldSpec, gold, pred, legal_forms: bool = True) -> float:
     """How right a value is, in [0, 1]: a list of names scores the F1 of its set (kind
     text_list), any other field 1 when it equals the gold value, else 0."""
     if spec.kind == "text_list":
-        return set_f1(gold, pred)
+        return set_f1(gold, pred, legal_forms)
     return float(same(spec, gold, pred))
 
 
