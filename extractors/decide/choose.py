@@ -73,7 +73,8 @@ def combine(probs: list[float], options: list[Candidate], required: bool) -> tup
 def _sentences_settle(options: list[Candidate]) -> bool:
     """Values found in sentences: the model decides between two that their sentences both make
     plausible; whether there is one at all, the sentences' cues decide (asked that, a small
-    model picks a value where the document states none: nda-train's term 0.77 -> 0.43)."""
+    model picks a value where the document states none: real NDAs' term 0.77 -> 0.43,
+    docs/contracts.md)."""
     if "sentence" not in options[0].flags:
         return False
     return len(options) < 2 or options[1].score < settings.SENTENCE_ASK_MIN or \
