@@ -21,7 +21,7 @@ _TOKEN = r"(?:[A-Z0-9][\w’'&.\-]*[\w.&]|[A-Z0-9]\.?|&)"
 _S = r"(?:[ \t]{1,2}|\n)"     # a space inside a name (three or more: a gap between columns)
 _JOIN = rf"(?:{_S}(?:(?:and|of|for|de|du|la|the|&|von|van|der){_S})?|{_S}?&{_S}?|-)"
 NAME = re.compile(rf"(?:The{_S}|THE{_S})?{_TOKEN}(?:{_JOIN}{_TOKEN}){{0,7}}"
-                  rf"(?:,{_S}{_TOKEN}{_S}(?:and|AND|&){_S}(?:Co|CO)\.?|,?{_S}{LEGAL_FORM})?(?![\w])")
+                  rf"(?:,{_S}{_TOKEN}{_S}(?:and|AND|&){_S}(?:Co|CO)\.?|(?:,{_S}?|{_S}){LEGAL_FORM})?(?![\w])")
 LEGAL_END = re.compile(rf"(?:^|[\s,]){LEGAL_FORM}$")
 # words that are no name on their own, or that no name begins with
 ROLES = frozenset(
@@ -135,7 +135,7 @@ def _next_party(text: str, pos: int, hi: int) -> int | None:
     """From the end of one party's name, past its descriptor (", a Delaware corporation, with
     offices at ... (the "Company")"), to where the next party's name begins, or None."""
     depth, i = 0, pos
-    limit = min(hi, pos + 400)
+    limit = min(hi, pos + 600)
     while i < limit:
         ch = text[i]
         if ch in "([":
