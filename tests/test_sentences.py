@@ -155,3 +155,15 @@ def test_list_fields_score_as_sets_of_names():
     assert set_f1([], []) == 1.0 and set_f1(["A"], []) == 0.0
     spec = next(s for s in field_specs(NDA) if s.name == "party")
     assert field_credit(spec, "A Corp; B LLC", '["A Corp"]') == 2 / 3
+
+
+def test_letters_and_first_person_agreements_name_their_parties():
+    from extractors.locate.parties import addressee
+    letter = ("Acme Widgets, Inc.\nMarch 3, 2015\nCraig W. Ashmore\n12 Main Road\n"
+              "Springfield, MO 63141\nDear Mr. Ashmore:\nThis letter agreement ...")
+    assert [p.name for p in addressee(letter, 0.5)] == ["Craig W. Ashmore"]
+    assert addressee("Dear Sirs:\nWe write ...", 0.5) == []
+    text = "I, Andrew Prozes, have executed this Agreement as of the date below."
+    assert [p.name for p in opening_parties(text, 0, len(text))] == ["Andrew Prozes"]
+    text = "PARTIES: Mark G. Parker (EMPLOYEE) NIKE, Inc., an Oregon corporation (NIKE)."
+    assert [p.name for p in opening_parties(text, 0, len(text))] == ["Mark G. Parker", "NIKE, Inc."]

@@ -51,15 +51,17 @@ FORM_WORDS = frozenset({f.lower().rstrip(".") for f in _FORMS} | {
     "closed", "limited", "company", "corporation", "the"})
 # the opening sentence's words that introduce the parties, and how much each says
 PARTY_CUES = [
+    (re.compile(r"\bparties\s*:\s*", re.I), 1.0),
     (re.compile(r"\bby\s+and\s+(?:between|among)\s+", re.I), 1.0),
     (re.compile(r"\b(?:between|among)\s+(?:and\s+(?:among|between)\s+)?", re.I), 0.9),
     (re.compile(r"\b(?:entered\s+into|made|executed)\s+by\s+", re.I), 0.8),
     (re.compile(r"\b(?:agreement|nda)\b[^.]{0,60}?\bwith\s+", re.I), 0.45),
+    (re.compile(r"(?<![\w.])I,\s+"), 0.8),     # "I, Andrew Prozes, have executed this Agreement"
 ]
 # an opening sentence speaks of the agreement being made (not "as between Company and myself")
 OPENING = re.compile(r"\b(?:agreement|nda|contract|memorandum|letter)\b.{0,200}?\b(?:is|are|was|"
                      r"shall\s+be|made|entered|dated|executed|effective)\b|\b(?:made|entered\s+into|"
-                     r"dated|executed)\b", re.I | re.S)
+                     r"dated|executed)\b|\bparties\s*:|(?<![\w.])I,\s", re.I | re.S)
 # defined terms that name a party's role in a contract ("the Company", "Recipient", "you")
 PARTY_ROLES = frozenset(
     "company employee executive employer consultant contractor recipient discloser disclosing "
@@ -145,6 +147,8 @@ def _next_party(text: str, pos: int, hi: int) -> int | None:
         elif depth == 0:
             m = re.match(r"(?:,|;)?\s+(?:and|AND|&)\s+|;\s+|,\s+(?=[A-Z][^,()]{1,60}?,?\s+"
                          rf"{LEGAL_FORM}[\s,(])", text[i:limit])
+            if not m and i > pos and text[i - 1] == ")":   # "Mark G. Parker (EMPLOYEE) NIKE, Inc."
+                m = re.match(r"\s+(?=[A-Z])", text[i:limit])
             if m and (i == pos or not text[i - 1].isalnum() or text[i] in ",;"):
                 return i + m.end()
         i += 1
@@ -243,6 +247,26 @@ def _is_officer(text: str, at: int) -> bool:
     prev_line = text[text.rfind("\n", 0, max(line_start - 1, 0)) + 1:line_start].strip()
     return bool((before and re.search(r"\bby\b\s*:?\s*$", before[-1], re.I)) or
                 re.search(r"\bby\s*:?\s*$", prev_line, re.I))
+
+
+SALUTATION = re.compile(r"\bDear\s+(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?([A-Z][\w’'\-]+)\s*[:,]")
+
+
+def addressee(text: str, weight: float) -> list[PartyName]:
+    """A letter's addressee ("Craig W. Ashmore" / address / "Dear Mr. Ashmore:"): the name line
+    above the salutation that holds its name."""
+    m = SALUTATION.search(text)
+    if not m:
+        return []
+    lo = max(0, m.start() - 400)
+    for line in reversed(list(re.finditer(r"[^\n]+", text[lo:m.start()]))):
+        s = lo + line.start() + (len(line.group()) - len(line.group().lstrip()))
+        got = NAME.fullmatch(text, s, lo + line.end()) or None
+        if got and re.search(rf"\b{re.escape(m.group(1))}\b", got.group()):
+            span = _clean(text, got.start(), got.end())
+            if span and not LEGAL_END.search(text[span[0]:span[1]]):
+                return [PartyName(span[0], span[1], text[span[0]:span[1]], weight, "addressee")]
+    return []
 
 
 def signature_parties(text: str, company: float, person: float) -> list[PartyName]:

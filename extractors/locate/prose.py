@@ -14,8 +14,8 @@ import re
 from extractors.locate import settings
 from extractors.locate.durations import find_durations
 from extractors.locate.page_index import index_for, make_candidate
-from extractors.locate.parties import (defined_parties, legal_names, opening_parties,
-                                       signature_parties)
+from extractors.locate.parties import (addressee, defined_parties, legal_names,
+                                       opening_parties, signature_parties)
 from extractors.locate.sentences import (excerpt, find_places, is_place, loose_dates,
                                          sentence_at, sentences_with)
 from extractors.normalize import name_key
@@ -132,6 +132,7 @@ def _parties(doc: Document, spec: FieldSpec, idxs: dict) -> list[Candidate]:
         found += [(page, p) for p in defined_parties(text, 0, len(text), settings.PARTY_DEFINED)]
         if page.number == 1:
             found += [(page, p) for p in legal_names(text, 0, len(text), settings.PARTY_LEGAL)]
+            found += [(page, p) for p in addressee(text, settings.PARTY_ADDRESSEE)]
     for page in doc.pages:
         found += [(page, p) for p in signature_parties(page.text, settings.PARTY_SIGNS,
                                                        settings.PARTY_SIGNS_SELF)]

@@ -24,3 +24,4 @@ LETTER_DATE_TOP = 0.35     # ... in this top share of the page
 LAST_SIGNATURE = 0.06      # the latest of several signature dates ("Date: ...")
 PARTY_SIGNS = 0.5          # a company name over a "By:" line in a signature block
 PARTY_SIGNS_SELF = 0.5     # a person signing for themselves ("/s/ Name" without "By:")
+PARTY_ADDRESSEE = 0.5        # the person a letter is addressed to ("Dear Mr. Ashmore:")
