@@ -266,6 +266,10 @@ def schemas_cmd(explain):
             click.echo(f"{spec.name} ({spec.kind}, {req}): {spec.description}")
             click.echo(f"  labels ({'listed by the schema' if listed else 'inferred'}): "
                        + "; ".join(spec.labels))
+            from extractors.prose_cues import SAID, concept_of
+            concept = concept_of(spec.name, spec.kind, spec.description)
+            if concept:
+                click.echo(f"  stated in sentences: {SAID[concept]}")
         return
     for name, model in REGISTRY.items():
         click.echo(f"{name}: {(model.__doc__ or '').strip().splitlines()[0]}")

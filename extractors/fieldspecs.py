@@ -10,6 +10,11 @@ A field typed `list[SubModel]` (a pydantic model) is a repeated part (kind "item
 an invoice, the service accounts of a summary bill): its sub-fields get FieldSpecs of their own
 (`FieldSpec.items`), found by extractors/items.py and written as a child table
 (OUT/records_<field>.parquet); the parent row keeps `<field>_count` (`row_specs`).
+
+A field typed `list[str]` is a list of names (kind "text_list": the parties of a contract, every
+one found, each with its own evidence; a list column in records.parquet, "; "-joined in CSV) when
+its words ask for names, parties, people or companies (extractors/prose_cues.py), else a list of
+printed codes (kind "pattern_list").
 """
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ from decimal import Decimal
 from pydantic import BaseModel
 
 from extractors.lexicon import infer_labels
+from extractors.prose_cues import list_kind
 from extractors.types import FieldSpec
 
 ID_NAME = re.compile(r"(^|_)(id|num|no|number|code|npi|vat|iban|ref|reference|account)($|_)")
@@ -203,8 +209,10 @@ def field_specs(model: type[BaseModel]) -> list[FieldSpec]:
             kind = "items"
         elif typing.get_origin(inner) is list:
             item = typing.get_args(inner)[0] if typing.get_args(inner) else str
-            kind = "pattern_list"
-            pattern = _pattern_of(None, item) or r"[A-Z0-9][A-Z0-9.\-]{2,}"
+            pattern = _pattern_of(None, item)
+            kind = "pattern_list" if pattern else list_kind(name, info.description or "")
+            if kind == "pattern_list":
+                pattern = pattern or r"[A-Z0-9][A-Z0-9.\-]{2,}"
         elif "currency" in name:
             kind = "currency"
         elif ID_NAME.search(name):

@@ -74,3 +74,19 @@ def currency_code(text: str) -> str | None:
     if t.upper() in CURRENCY_CODES:
         return t.upper()
     return CURRENCY_SYMBOLS.get(t)
+
+
+# a legal form's long and short spellings name the same company ("Acme Incorporated" is "Acme Inc.")
+LEGAL_SHORT = {"incorporated": "inc", "corporation": "corp", "limited": "ltd", "company": "co",
+               "l l c": "llc", "l p": "lp", "l l p": "llp", "n a": "na", "s a": "sa"}
+_LEGAL_RX = re.compile(r"\b(" + "|".join(sorted(LEGAL_SHORT, key=len, reverse=True)) + r")\b")
+
+
+def name_key(name, legal_forms: bool = True) -> str:
+    """A name compared case-, spacing- and punctuation-insensitively ("&" reads "and"; a legal
+    form's long and short spellings are the same unless legal_forms is False)."""
+    s = re.sub(r"\s*&\s*", " and ", str(name)).casefold()
+    s = " ".join(re.findall(r"[0-9a-zà-ÿ]+", s))
+    if legal_forms:
+        s = _LEGAL_RX.sub(lambda m: LEGAL_SHORT[m.group()], s)
+    return s.replace(" ", "")

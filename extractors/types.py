@@ -50,7 +50,8 @@ class Document:
         return "\n\f".join(p.text for p in self.pages)
 
 
-KINDS = ("date", "money", "number", "id", "text", "currency", "choice", "pattern_list", "items")
+KINDS = ("date", "money", "number", "id", "text", "currency", "choice", "pattern_list", "items",
+         "text_list")
 
 
 @dataclass

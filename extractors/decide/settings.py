@@ -20,3 +20,9 @@ CLASSIFY_STRONG = 0.6            # a field match under this counts for little (a
 REPAIR_WIDTHS = (12, 12, 4)   # options tried per field when 1, 2, 3 fields change at once
 REPAIR_LIMIT = 20000          # combinations validated per step at most
 CLOSE_SCORE = 0.1       # confidence: options scoring this close to the chosen one are rivals
+LIST_MIN_SCORE = 0.55    # a list field (parties) keeps every value scored at least this
+LIST_MAX = 6             # ... up to this many
+LIST_ASK_BELOW = 0.0     # ... and asks the model about options scored up to this far under it (0: never;
+                         # at 0.25 gemma-3-270m took real NDAs' parties 0.750 -> 0.679, docs/contracts.md)
+LIST_MODEL_YES = 0.65    # the model's probability that makes such an option a value
+SENTENCE_ASK_MIN = 0.3   # the model chooses between sentence values only when two score this much

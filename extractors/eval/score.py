@@ -18,7 +18,7 @@ import polars as pl
 from extractors.decide.confidence import record_confidence
 from extractors.errors import RunError
 from extractors.eval.reliability import format_reliability
-from extractors.normalize import currency_code, parse_amount, parse_date
+from extractors.normalize import currency_code, name_key, parse_amount, parse_date
 from extractors.types import FieldSpec
 
 
@@ -155,6 +155,40 @@ def _norm(spec: FieldSpec, v):
     return re.sub(r"[^0-9a-zà-ÿ]+", "", str(v).casefold())
 
 
+def _as_list(v) -> list:
+    if v is None:
+        return []
+    if isinstance(v, (list, tuple)):
+        return [x for x in v if x is not None and str(x).strip()]
+    s = str(v).strip()
+    if s.startswith("["):
+        try:
+            return _as_list(json.loads(s))
+        except ValueError:
+            pass
+    return [x for x in s.split(";") if x.strip()]
+
+
+def set_f1(gold, pred, legal_forms: bool = True) -> float:
+    """A list of names against the gold list: F1 of the two sets of names (compared case- and
+    punctuation-insensitively, "Inc." = "Incorporated" unless legal_forms is False); both
+    empty is 1."""
+    g = {name_key(x, legal_forms) for x in _as_list(gold)} - {""}
+    p = {name_key(x, legal_forms) for x in _as_list(pred)} - {""}
+    if not g and not p:
+        return 1.0
+    hit = len(g & p)
+    return 2.0 * hit / (len(g) + len(p)) if hit else 0.0
+
+
+def field_credit(spec: FieldSpec, gold, pred, legal_forms: bool = True) -> float:
+    """How right a value is, in [0, 1]: a list of names scores the F1 of its set (kind
+    text_list), any other field 1 when it equals the gold value, else 0."""
+    if spec.kind == "text_list":
+        return set_f1(gold, pred, legal_forms)
+    return float(same(spec, gold, pred))
+
+
 def same(spec: FieldSpec, gold, pred) -> bool:
     try:
         return _norm(spec, gold) == _norm(spec, pred)
@@ -234,12 +268,13 @@ def evaluate(out: Path, gold_rows: list[dict], specs: list[FieldSpec],
         for n in names:
             rep.per_field[n]["total"] += 1
             pred = values.get(n)
-            right = bool(values) and same(by_name[n], g.get(n), pred)
+            credit = field_credit(by_name[n], g.get(n), pred) if values else 0.0
+            right = credit == 1.0
             all_right = all_right and right
             if n in conf:
                 rep.field_conf.append((conf[n], right))
-            if right:
-                rep.per_field[n]["correct"] += 1
+            if credit:
+                rep.per_field[n]["correct"] += credit
             else:
                 ok_all = False
                 detail["wrong"][n] = {"gold": g.get(n), "pred": None if pred is None else str(pred)}

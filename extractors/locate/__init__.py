@@ -8,6 +8,8 @@ those labels match the field's labels; and repeated parts (line items) read from
     rank.py         candidates -> the most plausible few, scored by their labels
     ocr_labels.py   OCR-misread label words read as the schema's words
     line_items.py   list[SubModel] fields -> items (item_header.py, item_rows.py: tables)
+    prose.py        values stated in sentences (contracts: parties, effective date, governing
+                    law, term): sentences.py, parties.py, durations.py
 """
 from extractors.locate.candidates import find_candidates
 from extractors.locate.line_items import extract_items

@@ -11,3 +11,20 @@ OCR_LABEL_MAX_EDITS = 1
 ADDRESS_BLOCK_LINES = 4    # lines of its column under a name that may hold street, postcode-and-town
 ADDRESS_SCAN_LINES = 8     # text lines looked through for them (other columns' lines interleave)
 ADDRESS_COLUMN_TOL = 8.0   # points: an address block's lines start where its name starts
+# values stated in sentences (extractors/locate/prose.py); measured on real NDAs with a plain
+# schema written before tuning (docs/contracts.md)
+PROSE_BASE = 0.2           # a sentence value with no cue: under the 0.3 "none" prior of optional fields
+PROSE_CUE_WEIGHT = 0.8     # how much its sentence's cue (-1..1, extractors/prose_cues.py) adds
+PROSE_PLACE_KIND = 0.05    # a US state when the field says "state" (a country when it says "country")
+PROSE_SHORT_UNIT = 0.2     # "30 days", "2 weeks": notice periods more often than an agreement's term
+PROSE_PAGE_DECAY = 0.02    # per page after the first (up to 5): a contract dates itself up front
+PARTY_PAGES = 2            # pages whose sentences name the parties
+PARTY_DEFINED = 0.65       # a name given a defined term ('Acme Corp. (the "Company")')
+PARTY_LEGAL = 0.35         # any company name with a legal form on page 1
+PARTY_AGREE = 0.1          # per other way the same name was found
+LETTER_DATE = 0.45         # cue of a date alone on its line at the top of page 1 (a letter's date)
+LETTER_DATE_TOP = 0.35     # ... in this top share of the page
+LAST_SIGNATURE = 0.06      # the latest of several signature dates ("Date: ...")
+PARTY_SIGNS = 0.5          # a company name over a "By:" line in a signature block
+PARTY_SIGNS_SELF = 0.5     # a person signing for themselves ("/s/ Name" without "By:")
+PARTY_ADDRESSEE = 0.5        # the person a letter is addressed to ("Dear Mr. Ashmore:")

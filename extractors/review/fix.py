@@ -175,7 +175,7 @@ def coerce(model, spec: FieldSpec, raw: str, context: dict | None = None):
         value = read_date(name, text)
     elif spec.kind in ("money", "number"):
         value = read_amount(name, text)
-    elif spec.kind == "pattern_list":
+    elif spec.kind in ("pattern_list", "text_list"):
         value = [t.strip() for t in re.split(r"[;,]", text) if t.strip()]
     else:
         value = text

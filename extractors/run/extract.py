@@ -8,6 +8,7 @@ from extractors.decide.confidence import features, probability
 from extractors.errors import DocumentError
 from extractors.fieldspecs import field_specs, row_specs
 from extractors.locate.candidates import find_candidates
+from extractors.locate.prose import merge_ranked, prose_candidates, sentences_only
 from extractors.locate.rank import rank
 from extractors.run import settings
 from extractors.types import Document, Extraction, FieldSpec
@@ -35,7 +36,10 @@ class Extractor:
             all_labels = tuple(lab for s in specs for lab in s.labels)
         values, evidence, confidence, raw = {}, {}, {}, {}
         doc = _items_hook(doc, specs, values, evidence, confidence, raw)
-        cands = find_candidates(doc, specs)
+        # values stated in sentences (contracts): fields whose values only sentences state
+        # (a governing law, a term) are not looked for in every cell of every page
+        cands = find_candidates(doc, [s for s in specs if not sentences_only(s)])
+        prose = prose_candidates(doc, specs, cands)
         taken: set = set()
         opts_by_field: dict = {}
         all_opts: dict = {}
@@ -55,13 +59,16 @@ class Extractor:
                 confidence[spec.name] = 1.0 if items else 0.0
                 raw[spec.name] = {"items": items}
                 continue
+            if spec.kind == "text_list":
+                _list_hook(self.backend, spec, prose, values, evidence, confidence, raw)
+                continue
             if spec.kind == "choice":
                 values[spec.name], confidence[spec.name] = choose_fixed(self.backend, spec, excerpt) \
                     if spec.choices else (None, 0.0)
                 raw[spec.name] = {"choice": values[spec.name]}
                 continue
             siblings = [s for s in specs if s is not spec]
-            pool = cands[spec.name]
+            pool = cands.get(spec.name, [])
             if spec.kind == "text":   # one printed name answers one field (seller, then buyer)
                 pool = [c for c in pool if str(c.value).casefold() not in taken]
             # more options than the model sees: business rules may choose among them
@@ -69,6 +76,8 @@ class Extractor:
             if self.hints is not None:   # issue 6: where reviewers' values were printed
                 from extractors.review.learn import rerank
                 wide = rerank(spec, wide, doc, self.hints)
+            if spec.name in prose:
+                wide = merge_ranked(wide, prose[spec.name], max(len(wide), self.top_k))
             for o in wide:
                 o.kind = spec.kind
             options = wide[:self.top_k]
@@ -100,6 +109,17 @@ def _ranked_all(spec, pool, siblings, all_labels):
             o.kind = spec.kind
         return out
     return ranked
+
+
+def _list_hook(backend, spec, prose, values, evidence, confidence, raw) -> None:
+    """A list field of names (kind text_list): every value found in sentences, each with its
+    own evidence (extractors/decide/lists.py)."""
+    from extractors.decide.lists import choose_list
+    options = sorted(prose.get(spec.name, []), key=lambda c: (-c.score, c.page, c.start))
+    for o in options:
+        o.kind = spec.kind
+    values[spec.name], evidence[spec.name], confidence[spec.name], raw[spec.name] = \
+        choose_list(backend, spec, options[:settings.TOP_K * 2])
 
 
 def _items_hook(doc: Document, specs, values, evidence, confidence, raw) -> Document:

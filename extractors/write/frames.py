@@ -13,7 +13,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "
 
 def _dtype(spec: FieldSpec):
     return {"date": pl.Date, "money": pl.Decimal(18, 2), "number": pl.Float64,
-            "pattern_list": pl.List(pl.String), "count": pl.Int64}.get(spec.kind, pl.String)
+            "pattern_list": pl.List(pl.String), "text_list": pl.List(pl.String),
+            "count": pl.Int64}.get(spec.kind, pl.String)
 
 
 def _decimal_scale(values) -> int:
