@@ -6,7 +6,7 @@ from __future__ import annotations
 FLUSH_EVERY = 25       # accepted rows are written every 25 documents (--flush-every)
 FLUSH_SECONDS = 30.0   # ... or every 30 s, whichever comes first
 READ_AHEAD = 3         # documents read (each in its own limited child) while the model works
-                       # (--read-ahead; 3 kept both cores busy on the ad-buy dev set, bench/throughput.py)
+                       # (--read-ahead; 3 kept both cores busy on real ad orders, bench/throughput.py)
 READ_WORKERS = 1       # ... by this many reader threads (each waits on one parser child)
 TOP_K = 5              # ranked options the model sees per field
 REPAIR_OPTIONS = 12    # ranked options kept per field for business-rule repair (rule_repair.py)
