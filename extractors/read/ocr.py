@@ -55,7 +55,7 @@ def implausible_ratio(text: str) -> tuple[float, int]:
     A bad OCR layer under a scan reads like "remT TOSm*eoadcast chWJA0 A{.hBy": a lower-case
     letter followed by a capital inside a word (not "McDonald", "iPhone"), symbols between
     letters, a digit between letters of a lower-case word, five or more letters without a
-    vowel. Born-digital documents stay under about 0.13 (measured on invoices and ad order
+    vowel. Born-digital documents stay under about 0.13 (measured on invoices and ad
     orders); bad OCR layers are above 0.3."""
     words = [t.strip(".,:;()[]\"'!?") for t in text.split()]
     words = [w for w in words if sum(ch.isalpha() for ch in w) >= 3]

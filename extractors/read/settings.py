@@ -7,7 +7,7 @@ PARSE_TIMEOUT = 60.0        # seconds of CPU per PDF (and per OCR'd page); --par
 PARSE_MEMORY_MB = 2048      # MB a parser child may map beyond what it inherited; --parse-memory
 # a .txt larger than this (MB) is rejected `too_large` unread (0: no cap). Finding candidates
 # grows with the square of the text: 0.1 MB of prose took 23 s, 0.5 MB 528 s, 0.1 MB of repeated
-# invoice text 77 s (one core, fake model). Text per PDF: ad-buy dev set median 5 KB, largest 70 KB;
+# invoice text 77 s (one core, fake model). Text per PDF: real ad orders median 5 KB, largest 70 KB;
 # e-invoice set largest 4 KB
 MAX_TEXT_MB = 0.25
 WALL_FACTOR = 4     # a parser child may take this many times the limit in wall time while
