@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -122,21 +121,36 @@ def _apply_config(config: Path | None) -> None:
 @click.option("--read-ahead", type=click.IntRange(min=0), default=None,
               help="Read up to N documents (each in its own limited child) while the model "
                    "works; 0 reads each document when its turn comes [default: run.read_ahead, 3].")
+@click.option("--workers", type=_Number(int, 1), default=None,
+              help="Model workers, each with its own model and threads: local processes (at "
+                   "most one per core) or, with --engine ray, Ray actors [default: 1, the "
+                   "model runs in this process].")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default=None,
+              help="Where the workers run: local processes, or Ray actors (pip install -e "
+                   "'.[ray]') [default: local].")
+@click.option("--ray-address", default=None, metavar="ADDR",
+              help="--engine ray: the Ray cluster to join (default: a local Ray for this run).")
+@click.option("--model-url", default=None, metavar="URL",
+              help="An OpenAI-compatible model server (llama.cpp's server, vLLM) answers "
+                   "instead of the in-process model.")
+@click.option("--allow-remote", is_flag=True,
+              help="Let a sensitive schema's documents go to a model on another machine "
+                   "(a --model-url that is not loopback, a Ray cluster with other nodes).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @_CONFIG
 def run_cmd(inputs, schema_spec, out, model_path, limit, review_below, password,
             parse_timeout, parse_memory, force, shared_output, flush_every, ocr, read_ahead,
-            quiet, config):
+            workers, engine, ray_address, model_url, allow_remote, quiet, config):
     """Extract records from PDF/.txt files and folders (recursive) into OUT.
 
     Re-running the same command skips documents already in OUT (same content, same schema);
     a run stopped at any point (Ctrl-C, kill, power loss) is resumed by running it again."""
     import signal
 
-    from extractors.decide.backends import load_backend
     from extractors.decide.classify import load_candidates, parse_auto
     from extractors.read import settings as read_settings
     from extractors.run import check_limits, check_out, collect_inputs, run_batch
+    from extractors.run.placement import make_engine
     from extractors.write.files import printable_path
     from schemas import load_schema
     # polars, imported above, installs a SIGINT handler with SA_RESTART: a Ctrl-C during a
@@ -154,9 +168,10 @@ def run_cmd(inputs, schema_spec, out, model_path, limit, review_below, password,
         files = collect_inputs(list(inputs), limit)
         if not files:
             raise RunError("no .pdf or .txt files found in the given inputs")
-        with _quiet_native_stderr():       # llama.cpp prints its own notes while loading
-            backend = load_backend(model_path)
-        s = run_batch(files, schema, backend, out,
+        where = make_engine(schema if auto else [schema], workers=workers, engine=engine,
+                            ray_address=ray_address, model_path=model_path,
+                            model_url=model_url, allow_remote=allow_remote)
+        s = run_batch(files, schema, None, out, engine=where,
                   review_below=review_below, password=password, parse_timeout=parse_timeout,
                   parse_mem_mb=parse_memory, progress=not quiet, force=force,
                   shared_output=shared_output, flush_every=flush_every, ocr=ocr,
@@ -195,23 +210,6 @@ def run_cmd(inputs, schema_spec, out, model_path, limit, review_below, password,
                    f"(extract report {out_s}):")
         for flag in s.drift:
             click.echo(f"  drift: {flag.get('message')}")
-
-
-@contextmanager
-def _quiet_native_stderr():
-    """File descriptor 2 to /dev/null meanwhile: what C libraries print there (llama.cpp's
-    notes on loading) stays out of the one-line error contract; Python errors are raised."""
-    import os
-    sys.stderr.flush()
-    saved = os.dup(2)
-    null = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(null, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(null)
 
 
 @main.command("settings")

@@ -117,3 +117,18 @@ def apply_config(path: Path) -> list[Setting]:
             setattr(mod, name, typed)
             changed.append(Setting(section, key, typed, notes[name]))
     return changed
+
+
+def snapshot() -> dict[str, dict[str, object]]:
+    """Every setting's current value (section -> NAME -> value), for a process that does not
+    inherit this one's memory (a spawned model worker, a Ray actor) to `restore`."""
+    return {section: {name: getattr(_module(section), name) for name in _notes(_module(section))}
+            for section in SECTIONS}
+
+
+def restore(values: dict[str, dict[str, object]]) -> None:
+    """Set the settings a `snapshot` holds (in a model worker, before it does anything)."""
+    for section, names in values.items():
+        mod = _module(section)
+        for name, value in names.items():
+            setattr(mod, name, value)

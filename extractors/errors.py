@@ -77,6 +77,17 @@ class DocumentError(ExtractError):
         self.confidence = confidence
         self.items: dict = {}             # repeated parts found before the document failed
 
+    def __reduce__(self):
+        """Pickled whole (every attribute), so a rejection made in a model worker process or
+        a Ray actor reaches the driver as it was raised (extractors/run/workers.py)."""
+        return _restore_document_error, (dict(self.__dict__),)
+
+
+def _restore_document_error(state: dict) -> DocumentError:
+    exc = DocumentError(state["reason"], state["message"])
+    exc.__dict__.update(state)
+    return exc
+
 
 class CircularReference(Exception):
     """The PDF's page tree contains itself."""

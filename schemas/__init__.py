@@ -37,6 +37,14 @@ class Schema:
     sha256: str = ""     # ... and the SHA-256 of the file as it was loaded
 
     @property
+    def sensitive(self) -> bool:
+        """Documents of this type may be sent to a model on another machine (--model-url,
+        a Ray cluster) only with --allow-remote, unless the schema says otherwise:
+        `model_config = ConfigDict(json_schema_extra={"sensitive": False})`."""
+        extra = self.model.model_config.get("json_schema_extra")
+        return not (isinstance(extra, dict) and extra.get("sensitive") is False)
+
+    @property
     def version(self) -> str:
         """Short hash of the JSON schema: changes whenever fields or rules text change."""
         blob = json.dumps(self.model.model_json_schema(), sort_keys=True).encode()

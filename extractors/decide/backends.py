@@ -275,7 +275,7 @@ class Backend(Protocol):
 
 
 @contextlib.contextmanager
-def _extra_buffers(mode: str):
+def extra_buffers(mode: str):
     """llama.cpp's extra CPU buffer types (weights repacked for AVX2/AVX-512 kernels, and AMX
     tiles where the library was built with them) on or off for the model loaded meanwhile.
     `auto`: off when the library has AMX kernels: built with -march=native on a CPU that
@@ -329,7 +329,7 @@ class LlamaBackend:
             else (os.cpu_count() or 2)
         threads = n_threads or max(1, min(cores, 4))
         try:
-            with _extra_buffers(settings.MODEL_EXTRA_BUFFERS):
+            with extra_buffers(settings.MODEL_EXTRA_BUFFERS):
                 self.llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=threads,
                                  n_threads_batch=threads, n_batch=512, verbose=False)
         except Exception as exc:  # noqa: BLE001

@@ -7,6 +7,12 @@ from __future__ import annotations
 N_CTX = 4096            # model context (tokens); a 150-page statement's prompt is 235 tokens
 MODEL_EXTRA_BUFFERS = "auto"   # llama.cpp repacked/AMX weight buffers: auto, on, off; auto is off
                                # when the library has AMX kernels (SIGILL on the test VMs)
+SERVER_ENDPOINT = "completions"  # --model-url: "completions" sends the prompt as plain text +
+                       # "Answer: " (as the in-process model gets it without a chat template);
+                       # "chat" lets the server wrap it in its model's chat template
+SERVER_TOP_LOGPROBS = 20   # first-token log-probabilities asked of a model server (OpenAI's and
+                           # vLLM's limit); option numbers outside them count as improbable
+SERVER_TIMEOUT = 120.0     # seconds to wait for one answer (or connection) from a model server
 ASK_MARGIN = 0.15
 PRIOR_WEIGHT = 4.0      # how much the label score counts against the model's log-probability
 LEFT_CONTEXT = 48       # characters of the printed line shown before the value (labels sit left)

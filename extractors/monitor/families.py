@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 
 from extractors.review import settings as review_settings
-from extractors.review.learn import fingerprint, similarity
+from extractors.review.learn import similarity
 
 
 @dataclass
@@ -39,9 +39,11 @@ class Families:
         for fam in known or ():
             self.by_id.setdefault(fam.id, fam)
 
-    def assign(self, schema: str | None, doc, source: str) -> Family | None:
-        """The family of a read document (None for a document without a first page)."""
-        words = frozenset(fingerprint(doc)) if doc is not None else frozenset()
+    def assign(self, schema: str | None, fingerprint_words, source: str) -> Family | None:
+        """The family of a read document from its first-page words (learn.fingerprint, taken
+        where the document was read: a model worker's process or the driver); None for a
+        document without a first page."""
+        words = frozenset(fingerprint_words or ())
         if not words:
             return None
         best, best_sim = None, review_settings.MIN_SIMILARITY

@@ -76,14 +76,14 @@ class RunWatch:
     def skip(self) -> None:
         self.skipped += 1
 
-    def accepted(self, schema: str, specs, doc, row: dict, path) -> None:
-        self._guard(lambda: self._observe(schema, specs, doc, *row_values(row, specs), None,
+    def accepted(self, schema: str, specs, words, row: dict, path) -> None:
+        self._guard(lambda: self._observe(schema, specs, words, *row_values(row, specs), None,
                                           (), path))
 
-    def rejected(self, schema: str | None, specs, doc, exc, path) -> None:
+    def rejected(self, schema: str | None, specs, words, exc, path) -> None:
         def observe():
             values, conf = error_values(exc, specs)
-            self._observe(schema, specs, doc, values, conf, str(exc.reason),
+            self._observe(schema, specs, words, values, conf, str(exc.reason),
                           set(exc.field_errors or ()), path)
         self._guard(observe)
 
@@ -94,7 +94,7 @@ class RunWatch:
             if len(self.errors) < 3:
                 self.errors.append(f"{type(exc).__name__}: {exc}")
 
-    def _observe(self, schema, specs, doc, values, conf, reason, review_fields, path) -> None:
+    def _observe(self, schema, specs, words, values, conf, reason, review_fields, path) -> None:
         names = [s.name for s in specs or ()]
         self.totals.add(reason)
         if schema is not None:
@@ -102,7 +102,7 @@ class RunWatch:
                                                            names)
         if self.families is None:
             self.families = Families(known_families(read_history(self.out, strict=False)))
-        fam = self.families.assign(schema, doc, printable_path(path))
+        fam = self.families.assign(schema, words, printable_path(path))
         if fam is not None:
             self.by_family.setdefault(fam.id, (fam, Tally()))[1].add(
                 reason, values, conf, review_fields, names)

@@ -201,6 +201,33 @@ def read_text_pages(path: str) -> list[Page]:
     return [_text_page(i, t) for i, t in enumerate(txt.split("\f"), start=1)]
 
 
+def _check_size(path: Path) -> int:
+    """The size of a regular file that may be read (DocumentError not_a_file, unreadable,
+    empty_file, or too_large for a .txt over settings.MAX_TEXT_MB); nothing is opened."""
+    size = regular_stat(path).st_size      # not_a_file: never opened
+    if size == 0:
+        raise DocumentError("empty_file", "file is empty (0 bytes)", stage="read")
+    cap = settings.MAX_TEXT_MB
+    if path.suffix.lower() == ".txt" and cap and size > cap * 1024 * 1024:
+        raise DocumentError("too_large", f"text file of {_size(size)}, over the "
+                            f"{_size(cap * 2**20)} allowed (read.max_text_mb): not read",
+                            stage="read")
+    return size
+
+
+def file_bytes(path: Path) -> bytes:
+    """A regular file's content, to be read into a Document elsewhere (a Ray worker,
+    extractors/run/ray_engine.py), or the DocumentError read_document would raise before
+    opening it (not_a_file, unreadable, empty_file, too_large)."""
+    path = Path(path)
+    _check_size(path)
+    try:
+        with open_regular(path) as f:
+            return f.read()
+    except OSError as exc:
+        raise _unreadable(exc) from None
+
+
 def read_document(path: Path, *, password: str | None = None, timeout: float | None = None,
                   mem_mb: int | None = None, isolate: bool = True, sha256: str | None = None,
                   ocr: str = "auto") -> Document:
@@ -208,15 +235,8 @@ def read_document(path: Path, *, password: str | None = None, timeout: float | N
     timeout = settings.PARSE_TIMEOUT if timeout is None else timeout
     mem_mb = settings.PARSE_MEMORY_MB if mem_mb is None else mem_mb
     path = Path(path)
-    size = regular_stat(path).st_size      # not_a_file: never opened
-    if size == 0:
-        raise DocumentError("empty_file", "file is empty (0 bytes)", stage="read")
+    size = _check_size(path)
     text = path.suffix.lower() == ".txt"
-    cap = settings.MAX_TEXT_MB
-    if text and cap and size > cap * 1024 * 1024:
-        raise DocumentError("too_large", f"text file of {_size(size)}, over the "
-                            f"{_size(cap * 2**20)} allowed (read.max_text_mb): not read",
-                            stage="read")
     try:
         sha = sha256 or file_sha256(path)   # the pipeline has already hashed it for the ledger
         with open_regular(path) as f:

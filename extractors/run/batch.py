@@ -9,6 +9,11 @@ One loop serves one schema and `--schema auto` alike: a Lane is one schema's out
 itself; with auto, each document is classified after it is read and goes to the lane of its
 schema, OUT/<schema>/ (each schema has its own columns), and a document that cannot be read or
 classified is rejected into OUT/rejected/ with schema `auto`.
+
+Where the model runs is an Engine (extractors/run/engines.py): the driver's own model, N local
+worker processes or N Ray actors. Workers return each document's outcome (a row or a
+rejection); only this driver writes, and it commits outcomes in input order, so the records are
+the same, row for row, whichever engine ran them.
 """
 from __future__ import annotations
 
@@ -22,17 +27,19 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from extractors.decide.classify import AUTO, Classifier
-from extractors.errors import DocumentError, RunError
+from extractors.config import snapshot
+from extractors.decide.classify import AUTO
+from extractors.errors import RunError
 from extractors.monitor import RunWatch
 from extractors.read import settings as read_settings
-from extractors.read.document import read_document
+from extractors.read.document import file_bytes, read_document
 from extractors.review.learn import load_store
 from extractors.run import settings
+from extractors.run.engines import InlineEngine
 from extractors.run.extract import Extractor
 from extractors.run.outputs import check_out, flush, ledger, reject_document
 from extractors.run.read_ahead import ReadAhead
-from extractors.run.record import accept_document
+from extractors.run.workers import Job, Outcome, WorkerSetup, as_document_error
 from extractors.types import Summary
 from extractors.write.files import FILE_MODE, SHARED_FILE_MODE, ensure_dir, records_lock
 from extractors.write.items import prune_items
@@ -52,42 +59,43 @@ class Lane:
 
 
 class Router:
-    """Document -> (its lane, extra row columns). One schema: always its lane; auto: the lane
-    of the schema the classifier chooses (DocumentError `unclassified` otherwise)."""
+    """Outcome -> the lane it is written to: with one schema always its lane; with auto the lane
+    of the schema the worker's classifier chose, or OUT's own rejected/ (`fallback`) for a
+    document that could not be read or classified."""
 
-    def __init__(self, schemas: list, auto: bool, backend, out: Path, run_id: str, mode: int):
-        self.auto, self.backend, self.mode = auto, backend, mode
-        self.classifier = Classifier(schemas) if auto else None
-        self.lanes = {s.name: Lane(s, out / s.name if auto else out, self._prov(s, run_id))
-                      for s in schemas}
+    def __init__(self, schemas: list, auto: bool, engine, out: Path, run_id: str, mode: int):
+        self.auto, self.mode, self.host = auto, mode, engine.host
+        self.lanes = {s.name: Lane(s, out / s.name if auto else out,
+                                   self._prov(s, engine, run_id)) for s in schemas}
         # where a document goes when it has no lane yet (unreadable, unclassified)
         self.fallback = Lane(None, out, {"schema": AUTO, "schema_version": ",".join(self.lanes),
-                                         "model": backend.name, "model_sha256": backend.sha256,
+                                         "model": engine.name, "model_sha256": engine.sha256,
                                          "run_id": run_id}) if auto else \
             next(iter(self.lanes.values()))
 
-    def _prov(self, schema, run_id: str) -> dict:
+    @staticmethod
+    def _prov(schema, engine, run_id: str) -> dict:
         return {"schema": schema.name, "schema_version": schema.version,
                 "schema_source": schema.source or schema.name, "schema_sha256": schema.sha256,
-                "model": self.backend.name, "model_sha256": self.backend.sha256, "run_id": run_id}
+                "model": engine.name, "model_sha256": engine.sha256, "run_id": run_id}
 
     def open(self, lane: Lane, summary: Summary) -> Lane:
         """The lane's folder made and repaired (a crash before left it consistent), once."""
         if not lane.opened:
             lane.opened = True
             summary.repaired.update(open_out(lane.out, self.mode))
-            lane.extractor = Extractor(lane.schema.model, self.backend,
-                                       hints=load_store(lane.out, lane.schema.name))
+            lane.extractor = Extractor(lane.schema.model, None)   # its columns, for flushes
         return lane
 
-    def route(self, doc, summary: Summary) -> tuple[Lane, dict]:
-        if not self.auto:
-            return self.open(self.fallback, summary), {}
-        c = self.classifier.classify(doc)
-        summary.by_schema[c.schema] = summary.by_schema.get(c.schema, 0) + 1
-        return self.open(self.lanes[c.schema], summary), {
-            "schema_confidence": c.confidence,
-            "schema_scores": json.dumps(c.scores, sort_keys=True)}
+    def lane(self, name: str | None, summary: Summary) -> Lane:
+        return self.open(self.lanes[name], summary) if name else self.fallback
+
+    def setup(self, review_below, read: dict) -> WorkerSetup:
+        """What every model worker needs (the engine adds the schemas' sources if its
+        workers load them again); hints are what reviewers taught in each lane's folder."""
+        return WorkerSetup([], self.auto, {n: lane.prov for n, lane in self.lanes.items()},
+                           {n: load_store(lane.out, n) for n, lane in self.lanes.items()},
+                           review_below, read, settings=snapshot())
 
     def done(self, force: bool) -> set[str]:
         """Content hashes already accepted or rejected in this run's folders (the ledger)."""
@@ -130,43 +138,49 @@ def run_batch(files: list[Path], schema, backend, out: Path, *, review_below: fl
               parse_mem_mb: int | None = None, force: bool = False, progress: bool = True,
               shared_output: bool = False, flush_every: int | None = None,
               flush_seconds: float | None = None, ocr: str = "auto",
-              read_ahead: int | None = None, read_workers: int | None = None) -> Summary:
+              read_ahead: int | None = None, read_workers: int | None = None,
+              engine=None) -> Summary:
     """Extract every file into OUT. `schema`: a Schema, or a list of Schemas to classify each
-    document among (`--schema auto`). Resumable: the ledger (content hashes already in records
+    document among (`--schema auto`). `engine`: where the model runs (engines.make_engine);
+    None: `backend`, in this process. Resumable: the ledger (content hashes already in records
     or rejected/ for the schema) is read from the outputs themselves, so a document counts as
     done exactly when its record or rejection is on disk; a killed run loses at most the
-    accepted rows not yet flushed (every `flush_every` rows or `flush_seconds`), which the next
-    run redoes. Flushes write part files that are folded into records.parquet/csv once at the
-    end (extractors/write/records.py). Outputs are owner-only unless `shared_output` (group
-    read). Up to `read_ahead` documents are read (hashed, parsed in their limited child, OCR'd)
-    by `read_workers` background threads while the model works on the current one."""
+    accepted rows not yet flushed (every `flush_every` rows or `flush_seconds`) and the
+    documents still with the workers, which the next run redoes. Flushes write part files that
+    are folded into records.parquet/csv once at the end (extractors/write/records.py). Outputs
+    are owner-only unless `shared_output` (group read). Up to `read_ahead` documents are read
+    (hashed, parsed in their limited child, OCR'd; a Ray engine's workers get the bytes and
+    read them) by `read_workers` background threads while the model works."""
     timeout = read_settings.PARSE_TIMEOUT if parse_timeout is None else parse_timeout
     mem_mb = read_settings.PARSE_MEMORY_MB if parse_mem_mb is None else parse_mem_mb
     check_limits(timeout, mem_mb, review_below)
-    every = flush_every or settings.FLUSH_EVERY
-    seconds = settings.FLUSH_SECONDS if flush_seconds is None else flush_seconds
     auto = isinstance(schema, (list, tuple))
     schemas = list(schema) if auto else [schema]
     check_out(out, [s.name for s in schemas], auto)
     mode = SHARED_FILE_MODE if shared_output else FILE_MODE
     summary = Summary()
     run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
-    router = Router(schemas, auto, backend, out, run_id, mode)
+    engine = engine or InlineEngine(backend)
+    router = Router(schemas, auto, engine, out, run_id, mode)
     watch = RunWatch(out, run_id, schema_names=[s.name for s in schemas], schemas=schemas,
-                     backend=backend, auto=auto, mode=mode)
+                     backend=engine, auto=auto, mode=mode)
     if auto:
         summary.repaired.update(open_out(out, mode))
     else:
         router.open(router.fallback, summary)
     done = router.done(force)
-    t0 = last_flush = time.perf_counter()
+    t0 = time.perf_counter()
     bar = tqdm(total=len(files), unit="doc", disable=not progress,
                desc="extract (auto)" if auto else "extract")
-    reader = ReadAhead(lambda path, sha: read_document(
-        path, password=password, timeout=timeout, mem_mb=mem_mb, sha256=sha, ocr=ocr),
-        workers=read_workers, ahead=read_ahead)
-    completed = False
+    read = {"password": password, "timeout": timeout, "mem_mb": mem_mb, "ocr": ocr}
+    reader = ReadAhead(_read_fn(engine, read), workers=read_workers or max(
+        settings.READ_WORKERS, getattr(engine, "workers", 1) if not engine.reads else 1),
+        ahead=max(settings.READ_AHEAD, engine.slots) if read_ahead is None else read_ahead)
+    flusher = _Flusher(router, mode, flush_every or settings.FLUSH_EVERY,
+                       settings.FLUSH_SECONDS if flush_seconds is None else flush_seconds)
+    ok = False
     try:
+        engine.start(router.setup(review_below, read), schemas)
         for path, sha, got in reader.iterate(files, done):
             bar.update(1)
             summary.documents += 1
@@ -174,13 +188,16 @@ def run_batch(files: list[Path], schema, backend, out: Path, *, review_below: fl
                 summary.skipped += 1
                 watch.skip()
                 continue
-            _one(path, sha, got, router, summary, review_below, mode, watch)
-            pending = sum(len(lane.pending) for lane in router.lanes.values())
-            if pending >= every or (pending and time.perf_counter() - last_flush >= seconds):
-                _flush_all(router, mode)
-                last_flush = time.perf_counter()
-        completed = True
+            _submit(engine, path, sha, got, router, summary, mode, watch)
+            while (o := engine.next(wait=engine.in_flight() > engine.slots)) is not None:
+                _commit(o, router, summary, mode, watch)
+                flusher.check()
+        while (o := engine.next(wait=True)) is not None:
+            _commit(o, router, summary, mode, watch)
+            flusher.check()
+        ok = True
     finally:   # also on Ctrl-C / SIGTERM: what was accepted so far is kept
+        engine.close(ok)
         reader.close()
         bar.close()
         _flush_all(router, mode)
@@ -188,36 +205,66 @@ def run_batch(files: list[Path], schema, backend, out: Path, *, review_below: fl
             if lane.opened:
                 compact_records(lane.out, mode)   # the run's part files -> records, once
         # OUT/runs.jsonl + metrics.prom (never raises: a failure is one line on stderr)
-        line = watch.finish(completed)
+        line = watch.finish(ok)
         summary.drift = (line or {}).get("drift", {}).get("flags", [])
     summary.seconds = time.perf_counter() - t0
     return summary
 
 
-def _one(path: Path, sha: str, got, router: Router, summary: Summary, review_below,
-         mode: int, watch: RunWatch) -> None:
-    """One document: read result -> a pending record row, or a rejection on disk. No document
-    is ever lost to a traceback: any error becomes a rejection with a reason code. The run's
-    watch sees each outcome (it never raises)."""
-    lane = doc = None
+def _read_fn(engine, read: dict):
+    """What the driver's readers do with a file: read it into a Document (in its limited
+    child), or, for an engine whose workers read, take its bytes."""
+    if engine.reads:
+        return lambda path, sha: file_bytes(path)
+    return lambda path, sha: read_document(path, sha256=sha, **read)
+
+
+def _submit(engine, path: Path, sha: str, got, router: Router, summary: Summary,
+            mode: int, watch: RunWatch) -> None:
+    """A document read by the driver's readers -> to the engine; a read that failed is its
+    rejection now."""
     try:
-        doc, _ = got()
-        lane, extra = router.route(doc, summary)
-        row = accept_document(path, sha, doc, extra, lane.extractor, lane.schema, lane.prov,
-                              review_below)
-        lane.pending.append(row)
-        summary.accepted += 1
-        watch.accepted(lane.schema.name, lane.extractor.specs, doc, row, path)
+        payload, _ = got()
     except Exception as exc:  # noqa: BLE001 - no document is ever lost to a traceback
-        if not isinstance(exc, DocumentError):
-            stage = "classify" if router.auto and lane is None else "pipeline"
-            exc = DocumentError("internal_error", f"{type(exc).__name__}: {exc}", stage=stage)
-        target = lane or router.fallback
-        reject_document(target.out, path, sha, exc, target.prov, mode)
-        summary.rejected += 1
-        summary.reasons[exc.reason] = summary.reasons.get(exc.reason, 0) + 1
-        watch.rejected(target.schema.name if target.schema else None,
-                       target.extractor.specs if target.extractor else [], doc, exc, path)
+        err = as_document_error(exc, "classify" if router.auto else "pipeline")
+        _commit(Outcome(path, sha, None, error=err, host=router.host), router, summary, mode,
+                watch)
+        return
+    engine.submit(Job(path, sha, data=payload) if engine.reads else Job(path, sha, doc=payload))
+
+
+def _commit(o: Outcome, router: Router, summary: Summary, mode: int, watch: RunWatch) -> None:
+    """One outcome: an accepted row waits for the next flush; a rejection is written now. The
+    run's watch sees each outcome (it never raises)."""
+    if o.classified:
+        summary.by_schema[o.lane] = summary.by_schema.get(o.lane, 0) + 1
+    lane = router.lane(o.lane, summary)
+    specs = lane.extractor.specs if lane.extractor else []
+    name = lane.schema.name if lane.schema else None
+    if o.error is None:
+        lane.pending.append(o.row)
+        summary.accepted += 1
+        watch.accepted(name, specs, o.fingerprint, o.row, o.path)
+        return
+    reject_document(lane.out, o.path, o.sha, o.error, {**lane.prov, "model_host": o.host}, mode)
+    summary.rejected += 1
+    summary.reasons[o.error.reason] = summary.reasons.get(o.error.reason, 0) + 1
+    watch.rejected(name, specs, o.fingerprint, o.error, o.path)
+
+
+class _Flusher:
+    """Accepted rows written every `every` rows or `seconds`, whichever comes first."""
+
+    def __init__(self, router: Router, mode: int, every: int, seconds: float):
+        self.router, self.mode, self.every, self.seconds = router, mode, every, seconds
+        self.last = time.perf_counter()
+
+    def check(self) -> None:
+        pending = sum(len(lane.pending) for lane in self.router.lanes.values())
+        if pending >= self.every or (pending and
+                                     time.perf_counter() - self.last >= self.seconds):
+            _flush_all(self.router, self.mode)
+            self.last = time.perf_counter()
 
 
 def _flush_all(router: Router, mode: int) -> None:

@@ -10,3 +10,9 @@ READ_AHEAD = 3         # documents read (each in its own limited child) while th
 READ_WORKERS = 1       # ... by this many reader threads (each waits on one parser child)
 TOP_K = 5              # ranked options the model sees per field
 REPAIR_OPTIONS = 12    # ranked options kept per field for business-rule repair (rule_repair.py)
+WORKERS = 1            # model workers (--workers); 1: the model runs in the driver's process
+ENGINE = "local"       # where workers run (--engine): local processes, or ray (actors)
+WORKER_THREADS = 0     # llama.cpp threads per model worker; 0: the machine's cores (local) or the
+                       # Ray cluster's CPUs, divided by the workers, at least 1
+WORKER_QUEUE = 2       # documents in flight per model worker (one being extracted, one waiting)
+RAY_START_TIMEOUT = 300.0   # seconds for the Ray workers to start and load their models
