@@ -62,17 +62,27 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
-def _ray_cpu(pid: int) -> float | None:
-    """A Ray worker's CPU seconds, its reaped children's included (None: not a Ray worker).
-    Ray's workers are reaped by a raylet that ignores SIGCHLD, so their time never reaches
-    this script's RUSAGE_CHILDREN: they are sampled instead."""
+def _comm(pid) -> str:
     try:
         with open(f"/proc/{pid}/comm") as f:
-            if not f.read().startswith("ray::"):
-                return None
+            return f.read()
+    except OSError:
+        return ""
+
+
+def _ray_cpu(pid: int) -> float | None:
+    """A Ray worker process's CPU seconds, with those of the children it has waited for
+    (its documents' parser children); None for any other process. Ray's workers are reaped by
+    a raylet that ignores SIGCHLD, so their time never reaches this script's RUSAGE_CHILDREN:
+    they are sampled instead. Their children carry the name `ray::...` too (fork keeps it):
+    only a process whose parent is not a Ray worker counts here (an OCR process that outlives
+    its worker comes back to this subreaper and is counted in RUSAGE_CHILDREN)."""
+    try:
         with open(f"/proc/{pid}/stat") as f:
             st = f.read().rsplit(")", 1)[1].split()
     except OSError:
+        return None
+    if not _comm(pid).startswith("ray::") or _comm(st[1]).startswith("ray::"):
         return None
     return sum(int(x) for x in st[11:15]) / os.sysconf("SC_CLK_TCK")
 

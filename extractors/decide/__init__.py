@@ -4,6 +4,8 @@ answer; code validates, and repairs a record that breaks a business rule with ot
 values. `--schema auto` classifies a document among schemas first.
 
     backends.py     Backend protocol, the llama.cpp backend, the model file and its hash
+    server_backend.py  the same choice from an OpenAI-compatible model server (--model-url)
+    serve.py        llama.cpp's server for a GGUF, loaded as the in-process model is
     choose.py       the prompt, the model's answer combined with the label scores
     validate.py     values -> a schema-valid record, or DocumentError with per-field messages
     rule_repair.py  a record breaking a rule -> the change among printed values that passes

@@ -6,6 +6,10 @@
     extract.py     one Document -> Extraction (candidates, rank, choose per field)
     record.py      Extraction -> a validated record row, or a DocumentError
     outputs.py     the ledger, rejections and flushes in OUT
+    placement.py   where the model runs: flags -> an engine (--workers, --engine, --model-url)
+    engines.py     the model in the driver, or N local worker processes
+    ray_engine.py  N Ray actors (Ray imported only for --engine ray)
+    workers.py     what a worker does: a document -> its outcome (row or rejection)
     settings.py    the run's tuned numbers
 """
 from extractors.run.batch import check_limits, run_batch

@@ -14,5 +14,7 @@ WORKERS = 1            # model workers (--workers); 1: the model runs in the dri
 ENGINE = "local"       # where workers run (--engine): local processes, or ray (actors)
 WORKER_THREADS = 0     # llama.cpp threads per model worker; 0: the machine's cores (local) or the
                        # Ray cluster's CPUs, divided by the workers, at least 1
-WORKER_QUEUE = 2       # documents in flight per model worker (one being extracted, one waiting)
+WORKER_QUEUE = 8       # documents in flight per model worker: outcomes are committed in input
+                       # order, so a slow (OCR'd) document must not leave the other workers idle;
+                       # Ray, 2 workers, 30 ad orders: 94.5 s with 8 against 116.2 s with 2
 RAY_START_TIMEOUT = 300.0   # seconds for the Ray workers to start and load their models
