@@ -75,14 +75,14 @@ def _ray_cpu(pid: int) -> float | None:
     (its documents' parser children); None for any other process. Ray's workers are reaped by
     a raylet that ignores SIGCHLD, so their time never reaches this script's RUSAGE_CHILDREN:
     they are sampled instead. Their children carry the name `ray::...` too (fork keeps it):
-    only a process whose parent is not a Ray worker counts here (an OCR process that outlives
-    its worker comes back to this subreaper and is counted in RUSAGE_CHILDREN)."""
+    only the raylet's children count here (a worker's OCR process outlives it, comes back to
+    this subreaper and is counted in RUSAGE_CHILDREN)."""
     try:
         with open(f"/proc/{pid}/stat") as f:
             st = f.read().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    if not _comm(pid).startswith("ray::") or _comm(st[1]).startswith("ray::"):
+    if not _comm(pid).startswith("ray::") or _comm(st[1]).strip() != "raylet":
         return None
     return sum(int(x) for x in st[11:15]) / os.sysconf("SC_CLK_TCK")
 

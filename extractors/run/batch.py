@@ -18,7 +18,6 @@ the same, row for row, whichever engine ran them.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import time
 import uuid
@@ -141,7 +140,7 @@ def run_batch(files: list[Path], schema, backend, out: Path, *, review_below: fl
               read_ahead: int | None = None, read_workers: int | None = None,
               engine=None) -> Summary:
     """Extract every file into OUT. `schema`: a Schema, or a list of Schemas to classify each
-    document among (`--schema auto`). `engine`: where the model runs (engines.make_engine);
+    document among (`--schema auto`). `engine`: where the model runs (placement.make_engine);
     None: `backend`, in this process. Resumable: the ledger (content hashes already in records
     or rejected/ for the schema) is read from the outputs themselves, so a document counts as
     done exactly when its record or rejection is on disk; a killed run loses at most the
@@ -178,27 +177,32 @@ def run_batch(files: list[Path], schema, backend, out: Path, *, review_below: fl
         ahead=max(settings.READ_AHEAD, engine.slots) if read_ahead is None else read_ahead)
     flusher = _Flusher(router, mode, flush_every or settings.FLUSH_EVERY,
                        settings.FLUSH_SECONDS if flush_seconds is None else flush_seconds)
+
+    def commit(o: Outcome) -> None:     # the bar counts documents done, not handed out
+        _commit(o, router, summary, mode, watch)
+        bar.update(1)
+        flusher.check()
+
     ok = False
     try:
         engine.start(router.setup(review_below, read), schemas)
         for path, sha, got in reader.iterate(files, done):
-            bar.update(1)
             summary.documents += 1
             if got is None:
                 summary.skipped += 1
                 watch.skip()
+                bar.update(1)
                 continue
-            _submit(engine, path, sha, got, router, summary, mode, watch)
+            if (failed := _submit(engine, path, sha, got, router)) is not None:
+                commit(failed)
             while (o := engine.next(wait=engine.in_flight() > engine.slots)) is not None:
-                _commit(o, router, summary, mode, watch)
-                flusher.check()
+                commit(o)
         while (o := engine.next(wait=True)) is not None:
-            _commit(o, router, summary, mode, watch)
-            flusher.check()
+            commit(o)
         ok = True
     finally:   # also on Ctrl-C / SIGTERM: what was accepted so far is kept
+        reader.close()      # first: its children hold copies of a worker pool's pipes
         engine.close(ok)
-        reader.close()
         bar.close()
         _flush_all(router, mode)
         for lane in router.lanes.values():
@@ -219,18 +223,16 @@ def _read_fn(engine, read: dict):
     return lambda path, sha: read_document(path, sha256=sha, **read)
 
 
-def _submit(engine, path: Path, sha: str, got, router: Router, summary: Summary,
-            mode: int, watch: RunWatch) -> None:
-    """A document read by the driver's readers -> to the engine; a read that failed is its
-    rejection now."""
+def _submit(engine, path: Path, sha: str, got, router: Router) -> Outcome | None:
+    """A document read by the driver's readers -> to the engine; a read that failed -> its
+    rejection, returned to be committed now."""
     try:
         payload, _ = got()
     except Exception as exc:  # noqa: BLE001 - no document is ever lost to a traceback
         err = as_document_error(exc, "classify" if router.auto else "pipeline")
-        _commit(Outcome(path, sha, None, error=err, host=router.host), router, summary, mode,
-                watch)
-        return
+        return Outcome(path, sha, None, error=err, host=router.host)
     engine.submit(Job(path, sha, data=payload) if engine.reads else Job(path, sha, doc=payload))
+    return None
 
 
 def _commit(o: Outcome, router: Router, summary: Summary, mode: int, watch: RunWatch) -> None:

@@ -48,6 +48,10 @@ class InlineEngine:
         pass
 
 
+WORKER_DIED = ("a model worker process stopped (killed, or out of memory); re-run the same "
+               "command to continue")
+
+
 class ProcessEngine:
     """N local worker processes (spawned: nothing of the driver's threads is inherited), each
     loading its own model once with cores/N llama.cpp threads (run.worker_threads)."""
@@ -77,8 +81,13 @@ class ProcessEngine:
                                         initargs=(setup, os.getpid()))
 
     def submit(self, job: Job) -> None:
+        from concurrent.futures.process import BrokenProcessPool
+
         from extractors.run.workers import run_job
-        self.futures.append(self.pool.submit(run_job, job))
+        try:
+            self.futures.append(self.pool.submit(run_job, job))
+        except BrokenProcessPool:
+            raise RunError(WORKER_DIED) from None
 
     def in_flight(self) -> int:
         return len(self.futures)
@@ -90,21 +99,27 @@ class ProcessEngine:
         try:
             return self.futures.popleft().result()
         except BrokenProcessPool:
-            raise RunError("a model worker process stopped (killed, or out of memory); "
-                           "re-run the same command to continue") from None
+            raise RunError(WORKER_DIED) from None
 
     def close(self, ok: bool = True) -> None:
-        """Normal end: the idle workers exit. Otherwise (Ctrl-C, an error) they are stopped
-        now; a document they were extracting is redone by the next run."""
+        """Normal end: the idle workers exit. Otherwise (Ctrl-C, an error) they are killed now
+        (a document they were extracting is redone by the next run), and a document being
+        sent to one of them is dropped: the pool's feeder thread, which may be stuck writing
+        it (the run's reader children hold copies of the pipe), is not waited for."""
         if self.pool is None:
             return
+        if ok:
+            self.pool.shutdown(wait=True)
+            return
+        queue = getattr(self.pool, "_call_queue", None)    # concurrent.futures' own queue
+        if queue is not None:
+            queue.cancel_join_thread()
         procs = list(getattr(self.pool, "_processes", {}).values())
-        self.pool.shutdown(wait=ok, cancel_futures=True)
-        if not ok:
-            for p in procs:
-                if p.is_alive():
-                    p.kill()
-                    p.join(5)
+        for p in procs:
+            p.kill()
+        for p in procs:
+            p.join(5)
+        self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 def check_remote(where: str, schemas: list, allow_remote: bool) -> None:
