@@ -457,8 +457,8 @@ def test_report_bad_input_is_one_line(tmp_path, history_out):
 
 
 def test_a_run_stopped_by_ctrl_c_still_appends_its_line(tmp_path, monkeypatch):
-    import extractors.run.batch as batch
-    real = batch.accept_document
+    import extractors.run.record as record     # the model worker's call (run/workers.py)
+    real = record.accept_document
     calls = []
 
     def accept_then_stop(*a, **kw):
@@ -466,7 +466,7 @@ def test_a_run_stopped_by_ctrl_c_still_appends_its_line(tmp_path, monkeypatch):
         if len(calls) == 2:
             raise KeyboardInterrupt
         return real(*a, **kw)
-    monkeypatch.setattr(batch, "accept_document", accept_then_stop)
+    monkeypatch.setattr(record, "accept_document", accept_then_stop)
     out = tmp_path / "out"
     with pytest.raises(KeyboardInterrupt):
         run_batch(PDFS, load_schema("invoice"), FakeBackend(), out, progress=False,

@@ -71,7 +71,8 @@ def make_docs(d: Path) -> list[Path]:
 def outputs(out: Path) -> dict:
     """What a run wrote, without what differs by run or by where it ran: records (per
     document: values, evidence, confidence, provenance), their order, line items and
-    rejections (reason, stage, field messages, partial record, evidence)."""
+    rejections (reason, stage, field messages, partial record, evidence), and what the run's
+    monitor saw (counts, per-field rates, layout families with their fingerprints)."""
     recs = pl.read_parquet(out / "records.parquet")
     rows = {r["doc_sha256"]: {k: v for k, v in r.items() if k not in VOLATILE}
             for r in recs.iter_rows(named=True)}
@@ -84,8 +85,12 @@ def outputs(out: Path) -> dict:
         r = json.loads(f.read_text())
         rej[r["doc_sha256"]] = {k: r.get(k) for k in ("reason", "stage", "field_errors",
                                                       "partial", "evidence", "schema")}
+    (run,) = [json.loads(x) for x in (out / "runs.jsonl").read_text().splitlines()]
+    watched = {"totals": run["totals"], "schemas": run["schemas"],   # the monitor's view
+               "families": {k: {n: v for n, v in f.items() if n != "label"}
+                            for k, f in run["families"].items()}}
     return {"rows": rows, "order": recs["doc_sha256"].to_list(), "items": item_rows,
-            "rejected": rej}
+            "rejected": rej, "watched": watched}
 
 
 @pytest.fixture(scope="module")

@@ -172,9 +172,7 @@ def run_batch(files: list[Path], schema, backend, out: Path, *, review_below: fl
     bar = tqdm(total=len(files), unit="doc", disable=not progress,
                desc="extract (auto)" if auto else "extract")
     read = {"password": password, "timeout": timeout, "mem_mb": mem_mb, "ocr": ocr}
-    reader = ReadAhead(_read_fn(engine, read), workers=read_workers or max(
-        settings.READ_WORKERS, getattr(engine, "workers", 1) if not engine.reads else 1),
-        ahead=max(settings.READ_AHEAD, engine.slots) if read_ahead is None else read_ahead)
+    reader = _reader(engine, read, read_workers, read_ahead)
     flusher = _Flusher(router, mode, flush_every or settings.FLUSH_EVERY,
                        settings.FLUSH_SECONDS if flush_seconds is None else flush_seconds)
 
@@ -215,12 +213,18 @@ def run_batch(files: list[Path], schema, backend, out: Path, *, review_below: fl
     return summary
 
 
-def _read_fn(engine, read: dict):
-    """What the driver's readers do with a file: read it into a Document (in its limited
-    child), or, for an engine whose workers read, take its bytes."""
+def _reader(engine, read: dict, workers: int | None, ahead: int | None) -> ReadAhead:
+    """The driver's readers: each file read into a Document (in its limited child), or, for an
+    engine whose workers read, its bytes; enough of them to keep every model worker fed."""
     if engine.reads:
-        return lambda path, sha: file_bytes(path)
-    return lambda path, sha: read_document(path, sha256=sha, **read)
+        def fn(path, sha):
+            return file_bytes(path)
+    else:
+        def fn(path, sha):
+            return read_document(path, sha256=sha, **read)
+    return ReadAhead(fn, workers=workers or max(
+        settings.READ_WORKERS, getattr(engine, "workers", 1) if not engine.reads else 1),
+        ahead=max(settings.READ_AHEAD, engine.slots) if ahead is None else ahead)
 
 
 def _submit(engine, path: Path, sha: str, got, router: Router) -> Outcome | None:
