@@ -539,6 +539,18 @@ def test_the_next_one_of_a_kind_is_not_this_one(tmp_path):
     assert _top(read_document(p), Bill)["statement_date"].value == dt.date(2022, 7, 11)
 
 
+def test_the_last_one_of_a_kind_is_the_previous_one():
+    """"Last billing period" / "Letzte Rechnung" / "Dernière facture": the previous one, also
+    when the field's labels match only part of it; "Last day of the billing period" is this
+    one's."""
+    from extractors.locate.rank import label_match
+    period = ("billing period", "billing period period", "period")
+    assert label_match("Last billing period", period) < 0.8 * label_match("Billing period", period)
+    assert label_match("Last day of the billing period", period) >= 0.85
+    assert label_match("Letzte Rechnung", ("rechnung",)) < 0.75 * label_match("Rechnung", ("rechnung",))
+    assert label_match("Dernière facture", ("facture",)) < 0.75 * label_match("Facture", ("facture",))
+
+
 def test_a_lone_date_is_no_end_of_a_period_unless_labelled_so(tmp_path):
     import datetime as dt
     from typing import Optional

@@ -62,6 +62,23 @@ def test_model_none_answer_leaves_an_optional_field_empty(fake_backend):
     assert ch.candidate is None
 
 
+def test_labels_decide_whether_an_optional_field_is_printed_at_all(fake_backend):
+    """Options labelled more weakly than "none": the optional field stays empty and the model
+    is not asked (a small model picks one anyway); a required field still asks it."""
+    opts = [_opt("Aug 8, 2022", settings.NONE_PRIOR_OPTIONAL - 0.05),
+            _opt("Jul 7", settings.NONE_PRIOR_OPTIONAL - 0.1)]
+    fake_backend.enqueue([0.01, 0.98, 0.01])
+    ch = choose_field(fake_backend, OPTIONAL, opts)
+    assert ch.candidate is None and fake_backend.calls == []
+    ch = choose_field(fake_backend, FieldSpec("po_number", "id"), opts)
+    assert ch.candidate.text == "Aug 8, 2022" and len(fake_backend.calls) == 1
+    # an amount is still asked: the schema's rules check it against the other amounts
+    fake_backend.enqueue([0.01, 0.98, 0.01])
+    ch = choose_field(fake_backend, FieldSpec("net_total", "money", required=False),
+                      [_opt("2,000.00", 0.2), _opt("1,000.00", 0.1)])
+    assert ch.candidate.text == "2,000.00" and len(fake_backend.calls) == 2
+
+
 def test_label_scores_are_the_prior_when_the_model_is_unsure():
     opts = [_opt("A", 0.5), _opt("B", 0.3)]
     i, conf = combine([1 / 3, 1 / 3, 1 / 3], opts, required=True)

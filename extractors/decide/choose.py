@@ -62,12 +62,27 @@ def combine(probs: list[float], options: list[Candidate], required: bool) -> tup
     confidence is the chosen option's share of the combined (softmax) distribution."""
     scores = []
     for i, p in enumerate(probs):
-        prior = (0.15 if required else 0.3) if i == 0 else options[i - 1].score
+        prior = none_prior(required) if i == 0 else options[i - 1].score
         scores.append(math.log(max(p, 1e-9)) + settings.PRIOR_WEIGHT * prior)
     best_i = max(range(len(scores)), key=lambda i: scores[i])
     m = scores[best_i]
     z = sum(math.exp(s - m) for s in scores)
     return best_i, 1.0 / z
+
+
+def none_prior(required: bool) -> float:
+    """The label score that "none of these" is given among the options."""
+    return settings.NONE_PRIOR_REQUIRED if required else settings.NONE_PRIOR_OPTIONAL
+
+
+def _labels_say_none(spec: FieldSpec, options: list[Candidate]) -> bool:
+    """An optional field whose best option is labelled more weakly than "none": whether it is
+    printed at all, the labels decide; asked, a small model picks a value where the document
+    prints none (bills printing only a "Next billing date", or last period's dates, got them
+    as this bill's due date and period), as it does for values in sentences. Amounts are
+    still asked: the schema's rules check the model's pick against the other amounts (an
+    invoice's weakly labelled net total is what repairs its grand total, rule_repair.py)."""
+    return not spec.required and spec.kind != "money" and options[0].score < none_prior(False)
 
 
 def _sentences_settle(options: list[Candidate]) -> bool:
@@ -85,7 +100,8 @@ def choose_field(backend, spec: FieldSpec, options: list[Candidate], excerpt: st
     if not options:
         return Choice(None, 1.0 if not spec.required else 0.0, [1.0])
     clear = len(options) == 1 or options[0].score - options[1].score >= settings.ASK_MARGIN
-    if (clear and options[0].score > 0.3) or _sentences_settle(options):
+    if (clear and options[0].score > 0.3) or _sentences_settle(options) or \
+            _labels_say_none(spec, options):
         probs, n_tokens = [1.0 / (len(options) + 1)] * (len(options) + 1), 0
     else:
         prompt = INSTRUCTION + field_prompt(spec, options, excerpt)

@@ -15,6 +15,10 @@ SERVER_TOP_LOGPROBS = 20   # first-token log-probabilities asked of a model serv
 SERVER_TIMEOUT = 120.0     # seconds to wait for one answer (or connection) from a model server
 ASK_MARGIN = 0.15
 PRIOR_WEIGHT = 4.0      # how much the label score counts against the model's log-probability
+NONE_PRIOR_REQUIRED = 0.15   # the label score of "none of these" for a required field
+NONE_PRIOR_OPTIONAL = 0.3    # ... and for an optional one: under it, an optional field is left
+                             # empty without asking the model (bench/plain.py --model, bills:
+                             # 3 values the model had made up, none lost on the other sets)
 LEFT_CONTEXT = 48       # characters of the printed line shown before the value (labels sit left)
 RIGHT_CONTEXT = 16      # and after it
 CLASSIFY_MIN_SCORE = 0.15        # below this no schema's labels are really printed on the document

@@ -115,6 +115,10 @@ OTHER_ONE = frozenset("alt alternate alternative other previous prior former old
                       "vorherige frühere alte ancien précédent anterior anteriore vorige "
     "next upcoming following nächste nächster nächsten prochaine prochain próxima próximo "
     "prossima prossimo volgende".split())
+# ... and right before it: "Last billing period", "Letzte Rechnung", "Dernière facture" are the
+# previous one ("Last day of the billing period" is not: "day" stands between)
+LAST_ONE = frozenset("last letzte letzter letzten dernière dernier derniere última último "
+                     "ultima ultimo laatste".split())
 # a label word that says the opposite of a field's ("Net Total" is not the gross total)
 CONTRARY = {"gross": ("net", "netto", "nett"), "brutto": ("net", "netto"),
             "net": ("gross", "brutto"), "netto": ("gross", "brutto")}
@@ -123,6 +127,15 @@ CONTRARY_WORDS = frozenset(w for ws in CONTRARY.values() for w in ws)
 GENERIC_NUMBER = frozenset("nr no number nummer num numéro numero n°".split())
 # and "a date" without saying of what ("Bestell-Datum", "Order Date": the order's)
 GENERIC_WORDS = GENERIC_NUMBER | frozenset("date datum".split())
+
+
+def _last_one(toks, at: int, words: frozenset) -> bool:
+    """ "Last" right before the matched label, or before label words leading to it ("Last
+    billing period" matched as "period")."""
+    i = at - 1
+    while i >= 0 and toks[i] in words:
+        i -= 1
+    return i >= 0 and toks[i] in LAST_ONE
 
 
 @lru_cache(maxsize=20000)
@@ -177,7 +190,7 @@ def _label_match(label_text: str, labels: tuple[str, ...]) -> float:
             if any(t in CONTRARY.get(w, ()) for t in toks for w in words) and \
                     not any(t in words for t in toks if t in CONTRARY_WORDS):
                 s *= 0.6     # "Net Total" for a gross amount: the label says the other one
-            if any(t in OTHER_ONE for t in toks[:at]):
+            if any(t in OTHER_ONE for t in toks[:at]) or _last_one(toks, at, words):
                 s *= 0.7     # "Alt Order #", "Previous Balance": another one of its kind
             elif len(lt) == 1 and lt[0] in GENERIC_WORDS and at > 0 and \
                     toks[at - 1] not in words and not any(ch.isdigit() for ch in toks[at - 1]):
@@ -194,7 +207,7 @@ def _label_match(label_text: str, labels: tuple[str, ...]) -> float:
                 if _qualifiers(tuple(t for t in toks[at[0]:at[-1] + 1]
                                      if not any(_tok_eq(t, w) for w in lt))) >= 2:
                     s *= 0.75   # "Rechnung gemäß Bestellung vom": the order's date, not the invoice's
-                if any(t in OTHER_ONE for t in toks if t not in lt):
+                if any(t in OTHER_ONE for t in toks if t not in lt) or _last_one(toks, at[0], words):
                     s *= 0.7    # "Balance due ... Next billing date": another one of its kind
             else:
                 s = 0.3 * sum(1 for h in hits if h) / len(lt) if len(lt) > 1 else 0.0
