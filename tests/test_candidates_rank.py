@@ -551,6 +551,26 @@ def test_the_last_one_of_a_kind_is_the_previous_one():
     assert label_match("Dernière facture", ("facture",)) < 0.75 * label_match("Facture", ("facture",))
 
 
+def test_a_value_after_another_key_is_that_keys(tmp_path):
+    """ "Next meter reading date: Tuesday, Aug 2, 2022" under a "Current balance due" heading:
+    the date is the meter reading's; the heading above vouches for it only weakly."""
+    import datetime as dt
+    from typing import Optional
+    from pydantic import BaseModel, Field
+
+    class Bill(BaseModel):
+        due_date: Optional[dt.date] = Field(None, description="Payment due date.")
+    p = tmp_path / "bill.txt"
+    head = "Lakeside Power\nAccount Number: 00-0000\n" + " " * 34 + "Current balance due\n"
+    tail = "Your bill will be delayed temporarily.\nGive us access to your meter.\n"
+    p.write_text(head + " " * 34 + "Aug 2, 2022\n" + tail)
+    alone = _top(read_document(p), Bill)["due_date"]
+    p.write_text(head + "Next meter reading date: Tuesday, Aug 2, 2022\n" + tail)
+    keyed = _top(read_document(p), Bill)["due_date"]
+    assert alone.value == keyed.value == dt.date(2022, 8, 2)
+    assert keyed.score < 0.7 * alone.score
+
+
 def test_a_lone_date_is_no_end_of_a_period_unless_labelled_so(tmp_path):
     import datetime as dt
     from typing import Optional

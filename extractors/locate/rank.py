@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 from extractors.lexicon import label_tokens
+from extractors.locate import settings
 from extractors.locate.roles import dates_the_document, letter_date, letterhead, party
 from extractors.locate.ocr_labels import read_as_labels
 from extractors.locate.page_index import looks_like_label
@@ -22,6 +23,8 @@ ORG_SUFFIX = re.compile(
     r"a\.g|e\.k|s\.a|s\.a\.s|"
     r"plc|lp|llp|pac|pc|pllc|gbr|ohg|e\.?v|group|committee|association|foundation|hospital|"
     r"clinic|insurance|utilities|energy|power|water|gas|electric|bank)\b\.?", re.I)
+# printed text ending in a key and its colon, a weekday may follow ("Read on: Tuesday,")
+OWN_KEY = re.compile(r"\w[\w .#°-]*:\s*(?:[A-Za-zÀ-ÿ]{3,12}\.?,?)?\s*$")
 ADDRESS_LIKE = re.compile(
     r"^\d+\s+\w+|(?<!\()\b\d{5}(-\d{4})?\b(?!\))|\b(street|st\.|road|rd\.|avenue|ave\.?|drive|dr\.|blvd|lane|"
     r"suite|floor|straße|strasse|str\.|weg|platz|rue|allee|p\.?o\.? box)\b|@|www\.|https?:|\bc/o\b|"
@@ -263,7 +266,11 @@ def _label_score(beside_header: bool, label_left: str, label_above: str, row_lab
     if text and ADDRESS_LIKE.search(label_left):
         label_left = ""   # "Gartenstraße 15   Rechnung gemäß ...": an address column, no label
     left = 0.0 if beside_header else label_match(label_left, labels)
-    best = max(left, 0.8 * label_match(label_above, labels))
+    # a value right after another field's "Key:" ("Next meter reading date: Tuesday, Aug 2")
+    # is that key's: a label above it vouches for it only weakly
+    above = settings.ABOVE_AFTER_KEY if left < 0.3 and OWN_KEY.search(label_left) else \
+        settings.ABOVE_WEIGHT
+    best = max(left, above * label_match(label_above, labels))
     if row_label and not label_left and not text:   # a table cell: its row's label, with its column's
         # "Grand Total:   9   $1,505.00": a row label with its colon labels the row's amount
         best = max(best, (0.9 if row_label.rstrip().endswith(":") else 0.7) * label_match(row_label, labels),

@@ -28,3 +28,7 @@ LAST_SIGNATURE = 0.06      # the latest of several signature dates ("Date: ...")
 PARTY_SIGNS = 0.5          # a company name over a "By:" line in a signature block
 PARTY_SIGNS_SELF = 0.5     # a person signing for themselves ("/s/ Name" without "By:")
 PARTY_ADDRESSEE = 0.5        # the person a letter is addressed to ("Dear Mr. Ashmore:")
+ABOVE_WEIGHT = 0.8          # a label printed above a value counts this much of one beside it
+ABOVE_AFTER_KEY = 0.5       # ... and this much when the value follows another key and its colon
+                            # ("Next meter reading date: Tuesday, Aug 2" under "Current balance
+                            # due"; bills-dev due dates, labels only 0.870 -> 0.883, others equal)
