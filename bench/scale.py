@@ -27,6 +27,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from tree_memory import process_tree  # noqa: E402   (the run's whole process tree, from /proc)
 MODES = {"local1": [], "local2": ["--workers", "2"], "ray2": ["--engine", "ray", "--workers", "2"],
          "server": []}
 VOLATILE = {"run_id", "extracted_at", "model_host", "model_sha256"}
@@ -48,18 +50,6 @@ def _reap_all(timeout: float = 90.0) -> None:
 def _cpu_children() -> float:
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
-
-
-def _tree(pid: int) -> list[int]:
-    out = [pid]
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/children") as f:
-                for child in f.read().split():
-                    out += _tree(int(child))
-    except OSError:
-        pass
-    return out
 
 
 def _comm(pid) -> str:
@@ -94,7 +84,7 @@ def run(cmd: list[str]) -> tuple[float, float, str]:
                             text=True)
     ray: dict[int, float] = {}
     while proc.poll() is None:
-        for pid in _tree(os.getpid())[1:]:
+        for pid in process_tree(os.getpid())[1:]:
             if (c := _ray_cpu(pid)) is not None:
                 ray[pid] = c
         time.sleep(0.1)

@@ -15,13 +15,14 @@ import sys
 import time
 
 
-def _tree(pid: int) -> list[int]:
+def process_tree(pid: int) -> list[int]:
+    """The process and every descendant, from /proc's children lists."""
     out = [pid]
     try:
         for task in os.listdir(f"/proc/{pid}/task"):
             with open(f"/proc/{pid}/task/{task}/children") as f:
                 for child in f.read().split():
-                    out += _tree(int(child))
+                    out += process_tree(int(child))
     except OSError:
         pass
     return out
@@ -53,7 +54,7 @@ def main() -> int:
                           "largest process private", "main process RSS"), 0)
     procs = 0
     while proc.poll() is None:
-        rows = [r for r in map(_rollup, _tree(proc.pid)) if r]
+        rows = [r for r in map(_rollup, process_tree(proc.pid)) if r]
         if rows:
             procs = max(procs, len(rows))
             for key, val in (("tree PSS", sum(r.get("Pss", 0) for r in rows)),
