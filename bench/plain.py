@@ -36,10 +36,24 @@ SETS = {   # name -> (folder, gold, plain schema, hand-labelled schema or None, 
     "bills": ("bills-dev", "labels.jsonl", "bench/schemas/utility_bill.py", None, None),
     "nda": ("nda-train", "labels.jsonl", "bench/schemas/nda.py", None, None),
     "nda-other": ("nda-train", "labels.jsonl", "bench/schemas/nda_other.py", None, None),
+    # the same documents with a second plain schema in other words (checking only, never tuned on)
+    "adbuy-other": ("adbuy-dev", "labels.csv", "bench/schemas/adbuy_other.py", None, None),
+    "zugferd-other": ("zugferd", "labels.jsonl", "bench/schemas/invoice_other.py", None, None),
+    "bills-other": ("bills-dev", "labels.jsonl", "bench/schemas/utility_bill_other.py", None, None),
 }
 # a plain schema whose field names are not the labels' names: label -> field
 RENAME = {"nda-other": {"effective_date": "start_date", "jurisdiction": "governing_law",
-                        "party": "parties", "term": "duration"}}
+                        "party": "parties", "term": "duration"},
+          "adbuy-other": {"contract_num": "order_id", "advertiser": "client",
+                          "gross_amount": "total", "flight_from": "first_air_date",
+                          "flight_to": "last_air_date"},
+          "zugferd-other": {"invoice_number": "number", "issue_date": "invoice_date",
+                            "seller_name": "vendor", "buyer_name": "customer",
+                            "currency": "currency_code", "grand_total": "amount_payable"},
+          "bills-other": {"provider_name": "utility", "account_number": "customer_account",
+                          "statement_date": "bill_date", "due_date": "pay_by",
+                          "total_amount_due": "amount_due", "billing_period_start": "period_from",
+                          "billing_period_end": "period_to"}}
 
 
 class LabelsOnly:
