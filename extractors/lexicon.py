@@ -114,7 +114,7 @@ TERMS: dict[str, dict[str, tuple[str, ...]]] = {
 # each applies when all of its trigger words are among the field's core words
 IDIOMS: list[tuple[frozenset, tuple[str, ...]]] = [
     (frozenset({"due", "date"}), (
-        "pay by", "payment due", "due by", "due on", "payable by", "please pay by", "due",
+        "due date", "payment due date", "pay by", "payment due", "due by", "due on", "payable by", "please pay by", "due",
         "fällig am", "fällig bis", "zahlbar bis", "zahlungsziel", "fälligkeit",
         "date d'échéance", "échéance", "à payer avant le", "payable avant le",
         "fecha de vencimiento", "vencimiento", "pagar antes de", "data de vencimento",
@@ -212,6 +212,13 @@ ROLE = frozenset("start end from to begin first last through thru until".split()
 NAME_ONLY = frozenset({"seller", "buyer", "customer", "provider", "currency"})   # idioms keyed
 # on one of these words apply when the field's name says it, not only its description
 DOCUMENT_DATE = frozenset({"issue", "issued", "invoice", "bill", "statement", "document"})
+# words that name the same party or concept as an idiom's trigger word ("vendor" is the seller,
+# "client" the customer, an amount "payable" is due): a field named so gets that word's labels too
+SAME_AS = {"vendor": ("seller",), "supplier": ("seller",), "merchant": ("seller",),
+           "biller": ("seller",), "issuer": ("seller",), "utility": ("provider",),
+           "client": ("customer", "buyer"), "customer": ("buyer",), "buyer": ("customer",),
+           "purchaser": ("buyer", "customer"), "payer": ("customer", "buyer"),
+           "payable": ("due",)}
 TITLES = ("invoice", "bill", "statement", "credit note", "rechnung", "gutschrift", "facture",
           "avoir", "factura", "fatura", "fattura", "factuur")
 COMPOUND = ("de", "nl")                 # languages that write compounds
@@ -297,7 +304,15 @@ def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]
     if ranged:   # "Start date of the flight": "start date" would be any range's start
         core = [p for p in core if p == name_phrase or not set(p.split()) <= ROLE | BARE]
     words = {w for p in core for w in p.split()}
+    # an idiom also applies when the description says it outside its first noun phrase
+    # ("Date payment is due.") or the field names the same concept otherwise ("vendor")
+    words |= {w for w in _words(description) if w not in FILLER and w not in BREAK}
     name_words = set(name_phrase.split())
+    same = {x for w in words | name_words for x in SAME_AS.get(w, ())}
+    words |= same
+    name_words |= {x for w in name_words for x in SAME_AS.get(w, ())}
+    party = sorted((same & NAME_ONLY) - {w for p in core for w in p.split()})
+    core += party    # the party the field names otherwise ("vendor": the seller), its labels
     out: list[str] = []
     seen: set[str] = set()
 
@@ -330,7 +345,7 @@ def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]
     for p in core:      # the head noun alone ("advertiser", "provider"): weakest
         w = p.split()
         h = w[-2] if len(w) >= 2 and w[-1] == "name" else w[-1]   # "seller name": the seller
-        if h not in GENERIC and (len(w) > 1 or p == name_phrase):
+        if h not in GENERIC and (len(w) > 1 or p == name_phrase or p in party):
             add(h)
             for lang in LANGS[1:]:
                 for v in TERMS.get(h, {}).get(lang, ()):

@@ -36,6 +36,28 @@ def test_a_range_end_looks_for_the_subject_of_the_range():
     assert label_match("Flight Dates", labels) >= 0.8
 
 
+def test_a_party_named_otherwise_gets_that_partys_labels():
+    """"vendor" is the seller, "client" the customer and buyer, "utility" the provider: each
+    gets the labels documents print for that party, in every language."""
+    vendor = infer_labels("vendor", "text", "Who is billing us.")
+    for printed in ("Verkäufer", "Lieferant", "Fournisseur", "Sold by"):
+        assert label_match(printed, vendor) >= 0.7, printed
+    client = infer_labels("client", "text", "Who is being billed.")
+    for printed in ("Käufer", "Bill to", "Rechnungsempfänger", "Kunde"):
+        assert label_match(printed, client) >= 0.7, printed
+    assert label_match("Remit to", infer_labels("utility", "text", "Company supplying the service.")) >= 0.7
+
+
+def test_an_idiom_said_outside_the_descriptions_first_phrase():
+    """"Date payment is due." is a due date, "Total to pay" an amount payable is an amount due."""
+    due = infer_labels("pay_by", "date", "Date payment is due.")
+    for printed in ("Due date", "Fällig am", "Échéance"):
+        assert label_match(printed, due) >= 0.8, printed
+    payable = infer_labels("amount_payable", "money", "Total to pay, taxes included.")
+    for printed in ("Zahlbetrag", "Amount due", "Montant à payer"):
+        assert label_match(printed, payable) >= 0.8, printed
+
+
 def test_listed_labels_win_and_nothing_is_inferred_for_them():
     class Listed(BaseModel):
         due: dt.date = Field(description="Payment due date", json_schema_extra={"labels": ["xyz"]})
