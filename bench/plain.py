@@ -40,6 +40,10 @@ SETS = {   # name -> (folder, gold, plain schema, hand-labelled schema or None, 
     "adbuy-other": ("adbuy-dev", "labels.csv", "bench/schemas/adbuy_other.py", None, None),
     "zugferd-other": ("zugferd", "labels.jsonl", "bench/schemas/invoice_other.py", None, None),
     "bills-other": ("bills-dev", "labels.jsonl", "bench/schemas/utility_bill_other.py", None, None),
+    # a third wording, committed before its first measurement (never tuned on)
+    "adbuy-third": ("adbuy-dev", "labels.csv", "bench/schemas/adbuy_third.py", None, None),
+    "zugferd-third": ("zugferd", "labels.jsonl", "bench/schemas/invoice_third.py", None, None),
+    "bills-third": ("bills-dev", "labels.jsonl", "bench/schemas/utility_bill_third.py", None, None),
 }
 # a plain schema whose field names are not the labels' names: label -> field
 RENAME = {"nda-other": {"effective_date": "start_date", "jurisdiction": "governing_law",
@@ -53,7 +57,17 @@ RENAME = {"nda-other": {"effective_date": "start_date", "jurisdiction": "governi
           "bills-other": {"provider_name": "utility", "account_number": "customer_account",
                           "statement_date": "bill_date", "due_date": "pay_by",
                           "total_amount_due": "amount_due", "billing_period_start": "period_from",
-                          "billing_period_end": "period_to"}}
+                          "billing_period_end": "period_to"},
+          "adbuy-third": {"contract_num": "contract_number", "advertiser": "advertiser_name",
+                          "gross_amount": "gross_total", "flight_from": "start_date",
+                          "flight_to": "end_date"},
+          "zugferd-third": {"invoice_number": "invoice_no", "issue_date": "date_of_invoice",
+                            "seller_name": "supplier", "buyer_name": "bill_to",
+                            "grand_total": "total_gross"},
+          "bills-third": {"provider_name": "company", "account_number": "account_no",
+                          "due_date": "payment_due", "total_amount_due": "total_due",
+                          "billing_period_start": "service_from",
+                          "billing_period_end": "service_to"}}
 
 
 class LabelsOnly:
