@@ -308,10 +308,14 @@ def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]
     # ("Date payment is due.") or the field names the same concept otherwise ("vendor")
     words |= {w for w in _words(description) if w not in FILLER and w not in BREAK}
     name_words = set(name_phrase.split())
-    same = {x for w in words | name_words for x in SAME_AS.get(w, ())}
-    words |= same
-    name_words |= {x for w in name_words for x in SAME_AS.get(w, ())}
-    party = sorted((same & NAME_ONLY) - {w for p in core for w in p.split()})
+    # the party the field names: its name's words and the head noun of each core phrase
+    # ("company: Utility that sent the statement."), not a modifier ("customer account number")
+    heads = name_words | {(w[-2] if len(w) > 1 and w[-1] == "name" else w[-1])
+                          for w in (p.split() for p in core) if w}
+    named = {x for w in heads for x in SAME_AS.get(w, ())}
+    words |= named | {x for w in words for x in SAME_AS.get(w, ())}
+    name_words |= named
+    party = sorted((named & NAME_ONLY) - {w for p in core for w in p.split()})
     core += party    # the party the field names otherwise ("vendor": the seller), its labels
     out: list[str] = []
     seen: set[str] = set()

@@ -46,6 +46,10 @@ def test_a_party_named_otherwise_gets_that_partys_labels():
     for printed in ("Käufer", "Bill to", "Rechnungsempfänger", "Kunde"):
         assert label_match(printed, client) >= 0.7, printed
     assert label_match("Remit to", infer_labels("utility", "text", "Company supplying the service.")) >= 0.7
+    # the head of the description's phrase names the party; a modifier does not
+    assert "remit to" in infer_labels("company", "text", "Utility that sent the statement.")
+    account = infer_labels("account_number", "id", "The customer's account number with the utility.")
+    assert not {"buyer", "provider", "remit to", "bill to"} & set(account)
 
 
 def test_an_idiom_said_outside_the_descriptions_first_phrase():
