@@ -31,4 +31,5 @@ PARTY_ADDRESSEE = 0.5        # the person a letter is addressed to ("Dear Mr. As
 ABOVE_WEIGHT = 0.8          # a label printed above a value counts this much of one beside it
 ABOVE_AFTER_KEY = 0.5       # ... and this much when the value follows another key and its colon
                             # ("Next meter reading date: Tuesday, Aug 2" under "Current balance
-                            # due"; bills-dev due dates, labels only 0.870 -> 0.883, others equal)
+                            # due"; real utility bills, plain schema: due dates 0.909 -> 1.000,
+                            # the other dev sets equal; docs/measurements.md, session 10)
