@@ -44,6 +44,11 @@ SETS = {   # name -> (folder, gold, plain schema, hand-labelled schema or None, 
     "adbuy-third": ("adbuy-dev", "labels.csv", "bench/schemas/adbuy_third.py", None, None),
     "zugferd-third": ("zugferd", "labels.jsonl", "bench/schemas/invoice_third.py", None, None),
     "bills-third": ("bills-dev", "labels.jsonl", "bench/schemas/utility_bill_third.py", None, None),
+    # a fourth wording (session 11), committed before its first measurement
+    "adbuy-fourth": ("adbuy-dev", "labels.csv", "bench/schemas/adbuy_fourth.py", None, None),
+    "zugferd-fourth": ("zugferd", "labels.jsonl", "bench/schemas/invoice_fourth.py", None, None),
+    "bills-fourth": ("bills-dev", "labels.jsonl", "bench/schemas/utility_bill_fourth.py", None,
+                     None),
 }
 # a plain schema whose field names are not the labels' names: label -> field
 RENAME = {"nda-other": {"effective_date": "start_date", "jurisdiction": "governing_law",
@@ -67,7 +72,17 @@ RENAME = {"nda-other": {"effective_date": "start_date", "jurisdiction": "governi
           "bills-third": {"provider_name": "company", "account_number": "account_no",
                           "due_date": "payment_due", "total_amount_due": "total_due",
                           "billing_period_start": "service_from",
-                          "billing_period_end": "service_to"}}
+                          "billing_period_end": "service_to"},
+          "adbuy-fourth": {"contract_num": "order_no", "advertiser": "buyer",
+                           "gross_amount": "order_total", "flight_from": "spots_begin",
+                           "flight_to": "spots_end"},
+          "zugferd-fourth": {"invoice_number": "inv_id", "issue_date": "invoiced_on",
+                             "seller_name": "issuer", "buyer_name": "recipient",
+                             "currency": "ccy", "grand_total": "total_incl_vat"},
+          "bills-fourth": {"provider_name": "supplier", "account_number": "account_id",
+                           "statement_date": "issued", "due_date": "due",
+                           "total_amount_due": "amount", "billing_period_start": "from_date",
+                           "billing_period_end": "to_date"}}
 
 
 class LabelsOnly:
