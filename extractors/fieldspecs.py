@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
-from extractors.lexicon import infer_labels
+from extractors.lexicon import currency_named, infer_labels
 from extractors.prose_cues import list_kind
 from extractors.types import FieldSpec
 
@@ -213,7 +213,7 @@ def field_specs(model: type[BaseModel]) -> list[FieldSpec]:
             kind = "pattern_list" if pattern else list_kind(name, info.description or "")
             if kind == "pattern_list":
                 pattern = pattern or r"[A-Z0-9][A-Z0-9.\-]{2,}"
-        elif "currency" in name:
+        elif currency_named(name, info.description or ""):
             kind = "currency"
         elif ID_NAME.search(name):
             kind = "id"

@@ -218,7 +218,31 @@ SAME_AS = {"vendor": ("seller",), "supplier": ("seller",), "merchant": ("seller"
            "biller": ("seller",), "issuer": ("seller",), "utility": ("provider",),
            "client": ("customer", "buyer"), "customer": ("buyer",), "buyer": ("customer",),
            "purchaser": ("buyer", "customer"), "payer": ("customer", "buyer"),
-           "payable": ("due",)}
+           "recipient": ("buyer", "customer"), "addressee": ("buyer", "customer"),
+           "sender": ("seller",), "payee": ("seller",),
+           "payable": ("due",), "pay": ("due",), "vat": ("tax",), "gst": ("tax",),
+           "billed": ("billing",)}
+# abbreviations field names use ("acct_no", "inv_dt", "ccy"): the word each stands for
+ABBREVIATIONS = {"acct": "account", "acc": "account", "amt": "amount", "bal": "balance",
+                 "ccy": "currency", "curr": "currency", "cust": "customer", "dt": "date",
+                 "inv": "invoice", "num": "number", "no": "number", "nr": "number",
+                 "pmt": "payment", "pymt": "payment", "stmt": "statement", "tot": "total",
+                 "svc": "service", "incl": "including", "ref": "reference"}
+# the word a value's kind implies, whether or not the schema says it ("due: Last day to pay"
+# is a due date; "Amount to pay" and "total_due" are an amount due)
+KIND_WORD = {"date": "date", "money": "amount"}
+# what a name field's description says its party does with the document, in its first clause:
+# "Company issuing the invoice" is the seller, "Company or person receiving the invoice" the
+# buyer (paying or buying is not enough: an ad agency pays for its client's order). Said in the
+# passive ("Who is being billed"), the seller's acts name the buyer, unless "by" follows
+# ("Company the invoice is issued by")
+ACTS = {"seller": frozenset(
+            "issuing issued sending sends sent selling sells supplying supplied providing "
+            "provides provided billing billed invoicing invoiced charging charged".split()),
+        "buyer": frozenset("receiving receives received addressed".split())}
+PARTIES = frozenset({"seller", "buyer", "customer", "provider"})
+QUESTION = frozenset("who whom whose when what which where how".split())
+PASSIVE = frozenset("is are was were be being been gets get got".split())
 TITLES = ("invoice", "bill", "statement", "credit note", "rechnung", "gutschrift", "facture",
           "avoir", "factura", "fatura", "fattura", "factuur")
 COMPOUND = ("de", "nl")                 # languages that write compounds
@@ -235,6 +259,8 @@ def _phrases_of(description: str) -> list[str]:
     "A or B C" gives "A C" and "B C"; "C of the D" gives "D C" too."""
     clause = re.split(r"[.;:(\[,]", description or "", maxsplit=1)[0]
     words = _words(clause)
+    if words[:1] and words[0] in QUESTION:    # "Who bought the airtime": a clause, no noun
+        words = []
     head: list[str] = []
     for w in words:
         if head and (w in BREAK or (w.endswith(("ing", "ed")) and w not in TERMS)):
@@ -288,6 +314,34 @@ def _say(mod: str, head: str) -> list[str]:
     return out
 
 
+def _acting_party(description: str) -> str | None:
+    """The party a name field's description says it is by what it does ("seller", "buyer")."""
+    words = _words(re.split(r"[.;:(\[]", description or "", maxsplit=1)[0])
+    for i, w in enumerate(words):
+        for party, acts in ACTS.items():
+            if w in acts:
+                passive = i > 0 and words[i - 1] in PASSIVE and not w.endswith("ing")
+                by = i + 1 < len(words) and words[i + 1] == "by"
+                if passive and not by and party == "seller":
+                    return "buyer"
+                return party
+    return None
+
+
+def _expanded(words) -> set[str]:
+    words = set(words)
+    return words | {ABBREVIATIONS[w] for w in words if w in ABBREVIATIONS}
+
+
+def currency_named(name: str, description: str = "") -> bool:
+    """A text field that holds a currency code: its name says so ("currency", "ccy") or its
+    description's first phrase does ("Currency code of the totals.", "ISO 4217 currency.")."""
+    if "currency" in name.lower() or "currency" in _expanded(_words(name.replace("_", " "))):
+        return True
+    clause = re.split(r"[.;:(\[,]", description or "", maxsplit=1)[0]
+    return "currency" in _words(clause) and not {"rate", "exchange", "amount"} & set(_words(clause))
+
+
 @lru_cache(maxsize=1024)
 def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]:
     """The labels to look for next to a field's value, most specific first."""
@@ -303,20 +357,29 @@ def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]
     ranged = kind == "date" and len(nw) >= 2 and nw[-1] in ROLE
     if ranged:   # "Start date of the flight": "start date" would be any range's start
         core = [p for p in core if p == name_phrase or not set(p.split()) <= ROLE | BARE]
-    words = {w for p in core for w in p.split()}
+    words = _expanded(w for p in core for w in p.split())
     # an idiom also applies when the description says it outside its first noun phrase
     # ("Date payment is due.") or the field names the same concept otherwise ("vendor")
-    words |= {w for w in _words(description) if w not in FILLER and w not in BREAK}
-    name_words = set(name_phrase.split())
+    words |= _expanded(w for w in _words(description) if w not in FILLER and w not in BREAK)
+    if kind in KIND_WORD:
+        words.add(KIND_WORD[kind])
+    name_words = _expanded(name_phrase.split())
     # the party the field names: its name's words and the head noun of each core phrase
     # ("company: Utility that sent the statement."), not a modifier ("customer account number")
     heads = name_words | {(w[-2] if len(w) > 1 and w[-1] == "name" else w[-1])
                           for w in (p.split() for p in core) if w}
-    named = {x for w in heads for x in SAME_AS.get(w, ())}
+    named = {x for w in heads for x in SAME_AS.get(w, ())} | (heads & NAME_ONLY)
+    # a field that names no party but says what it does: that party's labels, after its own
+    acting = _acting_party(description) if kind == "text" and not named & PARTIES else None
     words |= named | {x for w in words for x in SAME_AS.get(w, ())}
     name_words |= named
     party = sorted((named & NAME_ONLY) - {w for p in core for w in p.split()})
+    if acting:
+        name_words |= {acting, *SAME_AS.get(acting, ())}
+        words |= name_words
     core += party    # the party the field names otherwise ("vendor": the seller), its labels
+    # forms print a party's name as "Name:" under its heading ("Verkäufer" / "Name: ...")
+    core += [f"{p} name" for p in sorted(named & PARTIES) if f"{p} name" not in core]
     out: list[str] = []
     seen: set[str] = set()
 

@@ -593,3 +593,22 @@ def test_a_lone_date_is_no_end_of_a_period_unless_labelled_so(tmp_path):
     got = Extractor(Bill, FakeBackend()).extract(read_document(p)).values
     assert (got["billing_period_start"], got["billing_period_end"]) == \
         (dt.date(2022, 6, 3), dt.date(2022, 7, 2))
+
+
+def test_a_party_field_not_called_a_name_still_prefers_a_company_name(tmp_path):
+    """A field named for its party ("vendor", "issuer") holds a name as "seller_name" does: a
+    company's legal form counts for it over an unlabelled heading at the top of the page."""
+    from pydantic import BaseModel, Field
+    p = tmp_path / "inv.txt"
+    p.write_text("Stylesheet zur Lesbarmachung der Rechnungsdaten\n\n"
+                 "Rechnung Nr. 471102 vom 05.03.2018\n\nMuster Werkzeug GmbH\nHauptstraße 20\n"
+                 "DE 80333 München\n\nGesamtbetrag   238,00 EUR\n")
+
+    class Named(BaseModel):
+        seller_name: str = Field(description="Company issuing the invoice.")
+
+    class Party(BaseModel):
+        issuer: str = Field(description="Company issuing the invoice.")
+    doc = read_document(p)
+    assert _top(doc, Named)["seller_name"].value == "Muster Werkzeug GmbH"
+    assert _top(doc, Party)["issuer"].value == "Muster Werkzeug GmbH"

@@ -78,3 +78,47 @@ def test_explain_prints_each_fields_kind_and_labels():
     assert out.returncode == 0, out.stderr
     assert "due_date (date, optional)" in out.stdout and "Pay by".lower() in out.stdout.lower()
     assert "inferred" in out.stdout
+
+
+def test_what_a_party_does_with_the_document_names_it():
+    """"Company issuing the invoice" is the seller, "Company or person receiving the invoice"
+    the buyer, "Who is being billed" (passive) the buyer, "Who is billing us" the seller; paying
+    alone names no party (an agency pays for its client's ad order)."""
+    issuer = infer_labels("issuer", "text", "Company issuing the invoice.")
+    recipient = infer_labels("recipient", "text", "Company or person receiving the invoice.")
+    for printed in ("Verkäufer", "Sold by", "Seller name"):
+        assert label_match(printed, issuer) >= 0.7, printed
+        assert label_match(printed, recipient) < 0.7, printed
+    for printed in ("Bill to", "Rechnungsempfänger", "Buyer name"):
+        assert label_match(printed, recipient) >= 0.7, printed
+        assert label_match(printed, issuer) < 0.7, printed
+    assert "bill to" in infer_labels("party", "text", "Who is being billed.")
+    assert "sold by" in infer_labels("party", "text", "Who is billing us.")
+    assert "sold by" in infer_labels("party", "text", "Company the invoice is issued by.")
+    assert not {"bill to", "sold by"} & set(infer_labels("sponsor", "text", "Who paid for the ads."))
+
+
+def test_a_values_kind_and_abbreviations_complete_an_idiom():
+    """"due: Last day to pay" is a due date, "Amount to pay on this bill" an amount due,
+    "total_incl_vat" a total with tax, "acct_no" an account number, "ccy" a currency."""
+    due = infer_labels("due", "date", "Last day to pay without penalty.")
+    assert label_match("Payment due date", due) >= 0.8 and label_match("Pay by", due) >= 0.8
+    amount = infer_labels("amount", "money", "Amount to pay on this bill.")
+    assert label_match("Total amount due", amount) >= 0.8
+    assert label_match("Bruttobetrag", infer_labels("total_incl_vat", "money", "Gross.")) >= 0.8
+    assert label_match("Account number", infer_labels("acct_no", "id", "")) >= 0.8
+    assert label_match("Währung", infer_labels("ccy", "text", "")) >= 0.8
+    period = infer_labels("from_date", "date", "Beginning of the period billed.")
+    assert label_match("Billing period", period) >= 0.8
+
+
+def test_a_currency_code_field_is_recognised_by_its_name_or_description():
+    class Doc(BaseModel):
+        ccy: str = Field(description="Code of the totals.")
+        money: str = Field(description="Currency code of the totals.")
+        iso: str = Field(description="ISO 4217 currency.")
+        rate: str = Field(description="Exchange rate to the currency of the order.")
+        note: str = Field(description="Remarks printed on the invoice.")
+    kinds = {s.name: s.kind for s in field_specs(Doc)}
+    assert kinds == {"ccy": "currency", "money": "currency", "iso": "currency", "rate": "text",
+                     "note": "text"}

@@ -377,8 +377,9 @@ def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> f
         # names are short, capitalised and not sentences, addresses or contact lines
         words = c.text.split()
         p = 0.0
-        org = "name" in spec.name and ORG_SUFFIX.search(c.text)
         role = party(tuple(spec.labels), spec.description)
+        # a field that holds a name: named so, or a party ("vendor", "issuer", "bill_to")
+        org = ("name" in spec.name or role) and ORG_SUFFIX.search(c.text)
         if role == "issuer" and "sender_line" in c.flags:
             p += 0.3    # "Beispiel GmbH | Hauptstraße 1 | 10115 Berlin": the sender
         elif role == "issuer" and "payee" in c.flags:
