@@ -208,6 +208,10 @@ GENERIC = frozenset("number date amount name total num no nr # id day first last
                     "begin through thru until".split())
 BARE = frozenset("number date amount name total num no nr # id day first last".split())  # say
 # nothing alone
+# nouns that say what kind of thing a party is, not which: "Energy or water company" is no
+# "energy" alone
+KIND_NOUNS = frozenset("company companies firm business organization organisation entity party "
+                       "person individual".split())
 ROLE = frozenset("start end from to begin first last through thru until".split())
 NAME_ONLY = frozenset({"seller", "buyer", "customer", "provider", "currency"})   # idioms keyed
 # on one of these words apply when the field's name says it, not only its description
@@ -241,6 +245,8 @@ ACTS = {"seller": frozenset(
             "provides provided billing billed invoicing invoiced charging charged".split()),
         "buyer": frozenset("receiving receives received addressed".split())}
 PARTIES = frozenset({"seller", "buyer", "customer", "provider"})
+# words that start a verb's object: "billing the customer" is a verb, "billing period" a noun
+OBJECT_START = frozenset("the a an this that its their our your us them his her".split())
 QUESTION = frozenset("who whom whose when what which where how".split())
 PASSIVE = frozenset("is are was were be being been gets get got".split())
 TITLES = ("invoice", "bill", "statement", "credit note", "rechnung", "gutschrift", "facture",
@@ -262,9 +268,11 @@ def _phrases_of(description: str) -> list[str]:
     if words[:1] and words[0] in QUESTION:    # "Who bought the airtime": a clause, no noun
         words = []
     head: list[str] = []
-    for w in words:
-        if head and (w in BREAK or (w.endswith(("ing", "ed")) and w not in TERMS)):
-            break     # "... committee paying for", "... that was issued": the phrase ended
+    for i, w in enumerate(words):
+        verb = w.endswith(("ing", "ed")) and (w not in TERMS or words[i + 1:i + 2] and
+                                              words[i + 1] in OBJECT_START)
+        if head and (w in BREAK or verb):
+            break     # "... committee paying for", "... company billing the customer": it ended
         if w not in FILLER:
             head.append(w)
     out: list[str] = []
@@ -274,7 +282,7 @@ def _phrases_of(description: str) -> list[str]:
             left, _, right = text.partition(" or ")
             tail = right.split()[1:]
             out += [" ".join([left] + tail), right] + \
-                ([left] if tail and not set(tail) <= BARE else [])
+                ([left] if tail and not set(tail) <= BARE | KIND_NOUNS else [])
         elif " and " not in f" {text} ":
             out.append(text)
     m = re.match(r"^(.*?)\s+of\s+(.*)$", " ".join(words))
