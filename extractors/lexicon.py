@@ -403,6 +403,17 @@ def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]
         subject = " ".join(nw[:-1])
         for lab in (subject, f"{subject} dates", f"{subject} period", f"{subject} date"):
             add(lab)
+    # the field's own name as each language prints it, before any synonym ("N° du compte" is the
+    # account number, "N° client" the customer number that idioms take it for); an id's name is
+    # the number of its last word ("account_id", "customer_account": the account number)
+    own = nw[-2:] if len(nw) >= 2 else []
+    if kind == "id" and nw and nw[-1] not in GENERIC | {"id"}:
+        own = [nw[-1], "number"]
+    elif kind == "id" and len(nw) >= 2 and nw[-1] in GENERIC | {"id"}:
+        own = [nw[-2], "number"]
+    if own and own[0] not in GENERIC:
+        for lab in _say(*own):
+            add(lab)
     for trigger, labels in IDIOMS:
         if trigger <= words and (len(trigger) > 1 or trigger <= name_words or
                                  not trigger & NAME_ONLY):

@@ -122,3 +122,14 @@ def test_a_currency_code_field_is_recognised_by_its_name_or_description():
     kinds = {s.name: s.kind for s in field_specs(Doc)}
     assert kinds == {"ccy": "currency", "money": "currency", "iso": "currency", "rate": "text",
                      "note": "text"}
+
+
+def test_the_fields_own_name_in_another_language_beats_a_synonym():
+    """An account number printed as "N° du compte" beside a customer number "N° client": the
+    literal translation of the field's name is listed before the synonym and weighs more, also
+    for an id named "account_id" or "customer_account"."""
+    for name, desc in (("account_number", "The customer's account number with the utility."),
+                       ("account_id", "Number identifying the customer's account."),
+                       ("customer_account", "Account identifier on the bill.")):
+        labels = (name.replace("_", " "),) + infer_labels(name, "id", desc)
+        assert label_match("N° du compte", labels) > label_match("N° client", labels), name

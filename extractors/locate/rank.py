@@ -86,16 +86,17 @@ def _qualifiers(trailing: tuple[str, ...]) -> int:
 
 
 @lru_cache(maxsize=200000)
-def label_match(label_text: str, labels: tuple[str, ...]) -> float:
+def label_match(label_text: str, labels: tuple[str, ...], one_field: bool = True) -> float:
     """How well printed label text matches a field's labels, in [0, 1]: a full match counts
     more for longer labels, for labels that explain more of the printed text, and for labels
-    printed right before the value; labels listed first by the schema weigh slightly more.
+    printed right before the value; labels listed first by the schema weigh slightly more
+    (`one_field` False: labels of many fields, where only the first ten places count).
     Words match exactly or as parts of compounds (German "Rechnungsdatum" ~ "datum")."""
     if "-" in label_text:   # "Beleg-Datum" is also the compound "Belegdatum"
-        s = max(_label_match(label_text, labels),
-                _label_match(re.sub(r"(?<=\w)-(?=\w)", "", label_text), labels))
+        s = max(_label_match(label_text, labels, one_field),
+                _label_match(re.sub(r"(?<=\w)-(?=\w)", "", label_text), labels, one_field))
         return s * _modifier_only(label_text, labels) if s else s
-    return _label_match(label_text, labels)
+    return _label_match(label_text, labels, one_field)
 
 
 def _modifier_only(label_text: str, labels: tuple[str, ...]) -> float:
@@ -166,7 +167,7 @@ def _matched_words(printed: str, words: frozenset) -> frozenset:
     return frozenset(w for w in words if _tok_eq(printed, w))
 
 
-def _label_match(label_text: str, labels: tuple[str, ...]) -> float:
+def _label_match(label_text: str, labels: tuple[str, ...], one_field: bool = True) -> float:
     toks = content_tokens(label_tokens(label_text))[-8:]
     if not toks:
         return 0.0
@@ -214,7 +215,9 @@ def _label_match(label_text: str, labels: tuple[str, ...]) -> float:
                     s *= 0.7    # "Balance due ... Next billing date": another one of its kind
             else:
                 s = 0.3 * sum(1 for h in hits if h) / len(lt) if len(lt) > 1 else 0.0
-        best = max(best, s * (1.0 - 0.015 * min(rank_i, 10)))
+        best = max(best, s * (1.0 - settings.LABEL_RANK_STEP * min(rank_i, 10)
+                              - (settings.LABEL_RANK_TAIL if one_field else 0.0) *
+                              min(max(0, rank_i - 10), 90)))
     return min(best, 1.0)
 
 
@@ -405,10 +408,10 @@ def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> f
                 p -= 0.3    # "FR19787878784", "DE 136 695 976": an identifier, not a name
         if org:
             p += 0.25
-        if (all_labels and not org and label_match(c.text, all_labels) >= 0.55 and len(words) <= 3) or \
+        if (all_labels and not org and label_match(c.text, all_labels, False) >= 0.55 and len(words) <= 3) or \
                 looks_like_header(c.text) or _header_row(c.line):
             p -= 0.35   # a form's own label or column header, not a value
-            if all_labels and label_match(c.text, all_labels) >= 0.8 and c.label_left and \
+            if all_labels and label_match(c.text, all_labels, False) >= 0.8 and c.label_left and \
                     looks_like_label(c.label_left):
                 p -= 0.3    # "Lieferant   Käufer": a row of headings, each the next one's "label"
         if 1 <= len(words) <= 6:
@@ -424,7 +427,7 @@ def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> f
             p -= 0.3
         # "Contract 281067 / Revision 1": another field's label with its value, not a name
         head = re.match(r"([^\W\d_]+)\s+#?\d", c.text)
-        if head and all_labels and label_match(head.group(1), all_labels) >= 0.9:
+        if head and all_labels and label_match(head.group(1), all_labels, False) >= 0.9:
             p -= 0.4
         # a cell that itself reads like a field label is a header, not a value
         if any(_is_label_cell(c.text, lab) for lab in spec.labels) or \

@@ -33,3 +33,8 @@ ABOVE_AFTER_KEY = 0.5       # ... and this much when the value follows another k
                             # ("Next meter reading date: Tuesday, Aug 2" under "Current balance
                             # due"; real utility bills, plain schema: due dates 0.909 -> 1.000,
                             # the other dev sets equal; docs/measurements.md, session 10)
+# a label listed earlier weighs more: this much less per place for the first ten, then this
+# much less per place after them (a literal translation of the field's name, listed before the
+# synonyms, beats a synonym listed later: "N° du compte" over "N° client" for an account number)
+LABEL_RANK_STEP = 0.015
+LABEL_RANK_TAIL = 0.0002
