@@ -612,3 +612,18 @@ def test_a_party_field_not_called_a_name_still_prefers_a_company_name(tmp_path):
     doc = read_document(p)
     assert _top(doc, Named)["seller_name"].value == "Muster Werkzeug GmbH"
     assert _top(doc, Party)["issuer"].value == "Muster Werkzeug GmbH"
+
+
+def test_a_name_field_passes_over_a_dated_line_and_a_sentence(tmp_path):
+    """The company billing the customer is a name: not "Payments through Mar 14" under a line
+    that reads like its label, nor a sentence of mostly lower-case words."""
+    from pydantic import BaseModel, Field
+    p = tmp_path / "bill.txt"
+    p.write_text("Northwind Power Company\n\nTotal charges from your last bill\n"
+                 "Payments through Mar 14\n\n"
+                 "Billing charge from the company that delivers electricity to you\n"
+                 "Amount due   $120.00\n")
+
+    class Bill(BaseModel):
+        supplier: str = Field(description="Energy or water company billing the customer.")
+    assert _top(read_document(p), Bill)["supplier"].value == "Northwind Power Company"

@@ -347,6 +347,10 @@ def rank(spec: FieldSpec, cands: list[Candidate], siblings: list[FieldSpec],
 
 
 LABEL_PAIR = re.compile(r"\s*:\s*\S")
+# a date written in a line of text: "Mar 14", "14 March", "03/14/2022", "14.03.22"
+TEXT_DATE = re.compile(r"\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
+                       r"\b\d{1,2}\.?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
+                       r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b", re.I)
 
 
 def _whole_names(scored: list) -> list:
@@ -421,6 +425,14 @@ def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> f
             p -= 0.25   # "Agency   FlexPoint Media": one title-case word before a value is a label
         if len(words) > 10 or c.text.endswith("."):
             p -= 0.1
+        if "name" in spec.name or role:
+            # a name holds no date or amount ("Payments through Mar 14") and is no sentence
+            # ("Charge for maintaining the system through which ...": mostly lower-case words)
+            if TEXT_DATE.search(c.text) or CURRENCY_AMOUNT.search(c.text):
+                p -= settings.NAME_NOT_DATED
+            lower = sum(1 for w in words if w[:1].islower())
+            if lower >= 4 and lower > len(words) / 2:
+                p -= settings.NAME_NOT_SENTENCE
         # under "Advertiser Code" or after "Customer No.": the code, not the name
         lab = c.label_left or c.label_above
         if lab and re.search(r"(\b(code|no\.?|nr\.?|number|id|ref)|#)\s*:?\s*$", lab, re.I):

@@ -38,3 +38,7 @@ ABOVE_AFTER_KEY = 0.5       # ... and this much when the value follows another k
 # synonyms, beats a synonym listed later: "N° du compte" over "N° client" for an account number)
 LABEL_RANK_STEP = 0.015
 LABEL_RANK_TAIL = 0.0002
+# a name field's candidate that holds a date or an amount, or reads as a sentence, is weaker by
+# this much (a bill's "Payments through Mar 14" under "Total charges from your last bill")
+NAME_NOT_DATED = 0.3
+NAME_NOT_SENTENCE = 0.2
