@@ -247,6 +247,8 @@ ACTS = {"seller": frozenset(
 PARTIES = frozenset({"seller", "buyer", "customer", "provider"})
 # words that start a verb's object: "billing the customer" is a verb, "billing period" a noun
 OBJECT_START = frozenset("the a an this that its their our your us them his her".split())
+PREPOSITIONS = frozenset("before after into per without with including excluding excl incl "
+                         "under over within until".split())
 QUESTION = frozenset("who whom whose when what which where how".split())
 PASSIVE = frozenset("is are was were be being been gets get got".split())
 TITLES = ("invoice", "bill", "statement", "credit note", "rechnung", "gutschrift", "facture",
@@ -336,6 +338,14 @@ def _acting_party(description: str) -> str | None:
     return None
 
 
+def _before_preposition(words: list[str]) -> list[str]:
+    """A phrase's words up to its first preposition ("amount before tax" -> "amount")."""
+    for i, w in enumerate(words[1:], start=1):
+        if w in PREPOSITIONS:
+            return words[:i]
+    return words
+
+
 def _expanded(words) -> set[str]:
     words = set(words)
     return words | {ABBREVIATIONS[w] for w in words if w in ABBREVIATIONS}
@@ -359,6 +369,8 @@ def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]
         [" ".join(p.split()[:2]) for p in core if len(p.split()) > 2 and p.split()[1] not in BARE]
     core += [" ".join(p.split()[:-1]) for p in core     # "billing period start": "billing period"
              if len(p.split()) > 2 and p.split()[-1] in ROLE]
+    # no phrase starts or ends with a preposition ("before tax", "amount before", "pay into")
+    core = [p for p in core if p == name_phrase or not {p.split()[0], p.split()[-1]} & PREPOSITIONS]
     if kind == "id" and name_phrase.split()[-1] in ("num", "no", "nr", "id"):
         core.append(" ".join(name_phrase.split()[:-1] + ["number"]))
     nw = name_phrase.split()
@@ -424,12 +436,12 @@ def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]
             for v in TERMS.get(nw[-2], {}).get(lang, (nw[-2],) if lang == "en" else ())[:2]:
                 add(v)
     for p in core:
-        w = p.split()
+        w = _before_preposition(p.split())
         if len(w) >= 2:
             for lab in _say(w[-2], w[-1]):
                 add(lab)
     for p in core:      # the head noun alone ("advertiser", "provider"): weakest
-        w = p.split()
+        w = _before_preposition(p.split())     # "amount before tax": the amount, not the tax
         h = w[-2] if len(w) >= 2 and w[-1] == "name" else w[-1]   # "seller name": the seller
         if h not in GENERIC and (len(w) > 1 or p == name_phrase or p in party):
             add(h)

@@ -133,3 +133,13 @@ def test_the_fields_own_name_in_another_language_beats_a_synonym():
                        ("customer_account", "Account identifier on the bill.")):
         labels = (name.replace("_", " "),) + infer_labels(name, "id", desc)
         assert label_match("N° du compte", labels) > label_match("N° client", labels), name
+
+
+def test_a_phrase_after_a_preposition_names_no_label():
+    """"Amount before tax" is an amount: no "tax", "MwSt" or "TVA" label for a subtotal, and
+    "Bank account to pay into" gives no "into" or "pay into"."""
+    subtotal = infer_labels("subtotal", "money", "Amount before tax.")
+    assert not {"tax", "mwst", "tva", "before tax"} & set(subtotal)
+    assert label_match("MwSt", subtotal) < 0.5
+    iban = infer_labels("iban", "id", "Bank account to pay into.")
+    assert not {"into", "pay into"} & set(iban) and "bank account" in iban
