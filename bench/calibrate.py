@@ -2,7 +2,7 @@
 into the probability that its value is right (extractors/decide/calibration.json), and how well
 it separates right from wrong, tested on a set it was not fitted on.
 
-    python bench/calibrate.py [--cache DIR] [--data F.jsonl] [--collect [--labels-only]]
+    python bench/calibrate.py [--cache DIR] [--data F.jsonl] [--collect [--labels-only] [--sets a,b]]
                               [--signals a,b] [--write]
 
 --collect extracts every labelled document of adbuy-dev, zugferd and bills-dev with the plain
@@ -45,7 +45,8 @@ NAMES = ["label", "margin"]
 TARGET_PRECISION = 0.95
 
 
-def collect(cache: Path | None, out: Path, labels_only: bool = False) -> None:
+def collect(cache: Path | None, out: Path, labels_only: bool = False,
+            sets: tuple[str, ...] = ("adbuy", "zugferd", "bills", "nda")) -> None:
     from extractors.decide.backends import load_backend
     from plain import LabelsOnly
     from extractors.decide.rule_repair import repair_by_rules
@@ -55,6 +56,8 @@ def collect(cache: Path | None, out: Path, labels_only: bool = False) -> None:
     backend = LabelsOnly() if labels_only else load_backend(None)
     with out.open("w", encoding="utf-8") as fh:
         for set_name, (folder, gold_name, plain, labelled, fields) in SETS.items():
+            if set_name not in sets:   # other wordings name their fields otherwise: plain.py
+                continue
             gold = load_gold(DATA / folder / gold_name)
             for sname in [plain] + ([labelled] if labelled else []):
                 schema = load_schema(sname)
@@ -161,12 +164,14 @@ def main():
     ap.add_argument("--write", action="store_true")
     ap.add_argument("--signals", default=",".join(NAMES),
                     help=f"signals to fit on, of: {','.join(SIGNALS)}")
+    ap.add_argument("--sets", default="adbuy,zugferd,bills,nda",
+                    help="the sets of bench/plain.py to collect (their fields named as labelled)")
     ap.add_argument("--labels-only", action="store_true",
                     help="collect without the model (fast; to explore signals, not to --write)")
     a = ap.parse_args()
     NAMES[:] = [n for n in a.signals.split(",") if n in SIGNALS]
     if a.collect:
-        collect(a.cache, a.data, a.labels_only)
+        collect(a.cache, a.data, a.labels_only, tuple(a.sets.split(",")))
     rows = [json.loads(line) for line in a.data.read_text(encoding="utf-8").splitlines()]
     by = {}
     for r in rows:
