@@ -49,6 +49,12 @@ SETS = {   # name -> (folder, gold, plain schema, hand-labelled schema or None, 
     "zugferd-fourth": ("zugferd", "labels.jsonl", "bench/schemas/invoice_fourth.py", None, None),
     "bills-fourth": ("bills-dev", "labels.jsonl", "bench/schemas/utility_bill_fourth.py", None,
                      None),
+    # a fifth wording per form set and a third for contracts (session 11), each committed before
+    # its first measurement
+    "adbuy-fifth": ("adbuy-dev", "labels.csv", "bench/schemas/adbuy_fifth.py", None, None),
+    "zugferd-fifth": ("zugferd", "labels.jsonl", "bench/schemas/invoice_fifth.py", None, None),
+    "bills-fifth": ("bills-dev", "labels.jsonl", "bench/schemas/utility_bill_fifth.py", None, None),
+    "nda-third": ("nda-train", "labels.jsonl", "bench/schemas/nda_third.py", None, None),
 }
 # a plain schema whose field names are not the labels' names: label -> field
 RENAME = {"nda-other": {"effective_date": "start_date", "jurisdiction": "governing_law",
@@ -82,7 +88,19 @@ RENAME = {"nda-other": {"effective_date": "start_date", "jurisdiction": "governi
           "bills-fourth": {"provider_name": "supplier", "account_number": "account_id",
                            "statement_date": "issued", "due_date": "due",
                            "total_amount_due": "amount", "billing_period_start": "from_date",
-                           "billing_period_end": "to_date"}}
+                           "billing_period_end": "to_date"},
+          "adbuy-fifth": {"contract_num": "reference", "advertiser": "political_client",
+                          "gross_amount": "amount_gross", "flight_from": "period_start",
+                          "flight_to": "period_end"},
+          "zugferd-fifth": {"invoice_number": "doc_no", "issue_date": "doc_date",
+                            "seller_name": "from_company", "buyer_name": "to_company",
+                            "currency": "curr", "grand_total": "gross"},
+          "bills-fifth": {"provider_name": "provider", "account_number": "acct",
+                          "statement_date": "bill_issued", "due_date": "pay_before",
+                          "total_amount_due": "balance", "billing_period_start": "usage_from",
+                          "billing_period_end": "usage_to"},
+          "nda-third": {"effective_date": "agreement_date", "jurisdiction": "governing_state",
+                        "party": "signatories", "term": "confidentiality_period"}}
 
 
 class LabelsOnly:
