@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
-from extractors.lexicon import currency_named, infer_labels
+from extractors.lexicon import currency_named, expand_name, infer_labels
 from extractors.prose_cues import list_kind
 from extractors.types import FieldSpec
 
@@ -215,7 +215,7 @@ def field_specs(model: type[BaseModel]) -> list[FieldSpec]:
                 pattern = pattern or r"[A-Z0-9][A-Z0-9.\-]{2,}"
         elif currency_named(name, info.description or ""):
             kind = "currency"
-        elif ID_NAME.search(name):
+        elif ID_NAME.search(name) or ID_NAME.search(expand_name(name)):
             kind = "id"
         else:
             kind = "text"

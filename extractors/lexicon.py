@@ -203,7 +203,7 @@ FILLER = frozenset(
     "what must has have had it one its including incl".split())
 # words that end a description's noun phrase ("Date the invoice was issued" -> "date")
 BREAK = frozenset("the a an which who that when where whose was were is are will has have "
-                  "must should can may if as".split())
+                  "must should can may if as be being been".split())
 GENERIC = frozenset("number date amount name total num no nr # id day first last start end from to "
                     "begin through thru until".split())
 BARE = frozenset("number date amount name total num no nr # id day first last".split())  # say
@@ -225,7 +225,8 @@ SAME_AS = {"vendor": ("seller",), "supplier": ("seller",), "merchant": ("seller"
            "recipient": ("buyer", "customer"), "addressee": ("buyer", "customer"),
            "sender": ("seller",), "payee": ("seller",),
            "payable": ("due",), "pay": ("due",), "vat": ("tax",), "gst": ("tax",),
-           "billed": ("billing",)}
+           "billed": ("billing",), "balance": ("due",), "owed": ("due",),
+           "outstanding": ("due",), "gross": ("total",)}
 # abbreviations field names use ("acct_no", "inv_dt", "ccy"): the word each stands for
 ABBREVIATIONS = {"acct": "account", "acc": "account", "amt": "amount", "bal": "balance",
                  "ccy": "currency", "curr": "currency", "cust": "customer", "dt": "date",
@@ -250,6 +251,7 @@ OBJECT_START = frozenset("the a an this that its their our your us them his her"
 PREPOSITIONS = frozenset("before after into per without with including excluding excl incl "
                          "under over within until".split())
 QUESTION = frozenset("who whom whose when what which where how".split())
+ARTICLES = frozenset("the a an".split())
 PASSIVE = frozenset("is are was were be being been gets get got".split())
 TITLES = ("invoice", "bill", "statement", "credit note", "rechnung", "gutschrift", "facture",
           "avoir", "factura", "fatura", "fattura", "factuur")
@@ -273,7 +275,7 @@ def _phrases_of(description: str) -> list[str]:
     for i, w in enumerate(words):
         verb = w.endswith(("ing", "ed")) and (w not in TERMS or words[i + 1:i + 2] and
                                               words[i + 1] in OBJECT_START)
-        if head and (w in BREAK or verb):
+        if head and (w in BREAK or w in PREPOSITIONS or verb):
             break     # "... committee paying for", "... company billing the customer": it ended
         if w not in FILLER:
             head.append(w)
@@ -300,6 +302,8 @@ def _phrases_of(description: str) -> list[str]:
             out.append(" ".join(b[-1:] + a[-1:]))     # "total amount of the order": "order amount"
         elif a and b and len(b) <= 2 and a[-1] in ROLE | {"day"}:
             out.append(" ".join(b))                   # "first day of the billing period"
+        elif a and b and a[-1] == "name" and b[-1] not in GENERIC:
+            out.append(f"{b[-1]} name")               # "legal name of the customer": its name
     return [p for p in out if p and len(p.split()) <= 4 and not set(p.split()) <= BARE]
 
 
@@ -330,7 +334,8 @@ def _acting_party(description: str) -> str | None:
     for i, w in enumerate(words):
         for party, acts in ACTS.items():
             if w in acts:
-                passive = i > 0 and words[i - 1] in PASSIVE and not w.endswith("ing")
+                passive = i > 0 and not w.endswith("ing") and (
+                    words[i - 1] in PASSIVE or words[i - 1] in ARTICLES)   # "the invoiced customer"
                 by = i + 1 < len(words) and words[i + 1] == "by"
                 if passive and not by and party == "seller":
                     return "buyer"
@@ -349,6 +354,11 @@ def _before_preposition(words: list[str]) -> list[str]:
 def _expanded(words) -> set[str]:
     words = set(words)
     return words | {ABBREVIATIONS[w] for w in words if w in ABBREVIATIONS}
+
+
+def expand_name(name: str) -> str:
+    """A field name with its abbreviations written out ("acct_no" -> "account_number")."""
+    return "_".join(ABBREVIATIONS.get(w, w) for w in name.lower().split("_"))
 
 
 def currency_named(name: str, description: str = "") -> bool:
@@ -411,18 +421,24 @@ def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]
     for p in core:
         add(p)
     if ranged:
-        # "flight_from": one end of a range printed as "Flight Dates: 05/27/20 - 06/02/20"
-        subject = " ".join(nw[:-1])
-        for lab in (subject, f"{subject} dates", f"{subject} period", f"{subject} date"):
-            add(lab)
+        # "flight_from": one end of a range printed as "Flight Dates: 05/27/20 - 06/02/20"; the
+        # range the description names counts too ("period_start: Start of the flight")
+        subjects = [" ".join(nw[:-1])] + [p for p in core[1:] if len(p.split()) <= 2 and
+                                          not set(p.split()) & (ROLE | BARE)]
+        for subject in dict.fromkeys(subjects):
+            add(subject)
+            for end in ("dates", "period", "date"):
+                if subject.split()[-1] not in ("dates", "period", "date"):
+                    add(f"{subject} {end}")
     # the field's own name as each language prints it, before any synonym ("N° du compte" is the
     # account number, "N° client" the customer number that idioms take it for); an id's name is
     # the number of its last word ("account_id", "customer_account": the account number)
-    own = nw[-2:] if len(nw) >= 2 else []
-    if kind == "id" and nw and nw[-1] not in GENERIC | {"id"}:
-        own = [nw[-1], "number"]
-    elif kind == "id" and len(nw) >= 2 and nw[-1] in GENERIC | {"id"}:
-        own = [nw[-2], "number"]
+    full = [ABBREVIATIONS.get(w, w) for w in nw]     # "acct": the account
+    own = full[-2:] if len(full) >= 2 else []
+    if kind == "id" and full and full[-1] not in GENERIC | {"id"}:
+        own = [full[-1], "number"]
+    elif kind == "id" and len(full) >= 2 and full[-1] in GENERIC | {"id"}:
+        own = [full[-2], "number"]
     if own and own[0] not in GENERIC:
         for lab in _say(*own):
             add(lab)

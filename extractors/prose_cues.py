@@ -61,6 +61,8 @@ def _words(text: str) -> set[str]:
 def concept_of(name: str, kind: str, description: str = "") -> str | None:
     """The prose concept a field asks for ("law", "effective", "term", "party"), or None."""
     words = _words(name) | _words(description)
+    if "name" in words or "names" in words:
+        words -= {"legal"}     # "Legal name of the business": a name, no governing law
     fits = [c for c, (kinds, trig) in CONCEPTS.items() if kind in kinds and words & trig]
     if len(fits) > 1:
         named = [c for c in fits if _words(name) & CONCEPTS[c][1]]

@@ -143,3 +143,25 @@ def test_a_phrase_after_a_preposition_names_no_label():
     assert label_match("MwSt", subtotal) < 0.5
     iban = infer_labels("iban", "id", "Bank account to pay into.")
     assert not {"into", "pay into"} & set(iban) and "bank account" in iban
+
+
+def test_fifth_wording_rules_names_balances_flights_and_short_names():
+    """A "Legal name of ..." field is a party's name, not a governing law; "the invoiced
+    customer" is the buyer; a balance to be paid is an amount due; an amount "with tax" is the
+    gross total; "Start of the flight" looks for the flight's dates; "acct" is an account id."""
+    from extractors.prose_cues import concept_of
+    seller = infer_labels("from_company", "text", "Legal name of the business that sent us the bill.")
+    buyer = infer_labels("to_company", "text", "Legal name of the invoiced customer.")
+    assert concept_of("from_company", "text", "Legal name of the business that sent us the bill.") is None
+    assert label_match("Sold by", seller) >= 0.7 and label_match("Bill to", seller) < 0.7
+    assert label_match("Bill to", buyer) >= 0.7 and label_match("Sold by", buyer) < 0.7
+    balance = infer_labels("balance", "money", "Balance to be paid.")
+    assert label_match("Amount due", balance) >= 0.8 and "paid" not in balance
+    gross = infer_labels("gross", "money", "Invoice amount with tax.")
+    assert label_match("Bruttobetrag", gross) >= 0.8 and "amount tax" not in gross
+    assert label_match("Flight Dates", infer_labels("period_start", "date", "Start of the flight.")) >= 0.8
+
+    class Bill(BaseModel):
+        acct: str = Field(description="Customer account.")
+    spec = field_specs(Bill)[0]
+    assert spec.kind == "id" and label_match("N° du compte", tuple(spec.labels)) >= 0.8
