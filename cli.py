@@ -265,7 +265,7 @@ def schemas_cmd(explain):
             click.echo(f"  labels ({'listed by the schema' if listed else 'inferred'}): "
                        + "; ".join(spec.labels))
             from extractors.prose_cues import SAID, concept_of
-            concept = concept_of(spec.name, spec.kind, spec.description)
+            concept = concept_of(spec.key, spec.kind, spec.description)
             if concept:
                 click.echo(f"  stated in sentences: {SAID[concept]}")
         return

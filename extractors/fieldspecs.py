@@ -29,7 +29,7 @@ from pydantic import BaseModel
 
 from extractors.lexicon import currency_named, expand_name, infer_labels
 from extractors.prose_cues import list_kind
-from extractors.types import FieldSpec
+from extractors.types import FieldSpec, snake_name
 
 ID_NAME = re.compile(r"(^|_)(id|num|no|number|code|npi|vat|iban|ref|reference|account)($|_)")
 
@@ -185,7 +185,8 @@ def _quoted(text: str) -> list[str]:
 
 def field_specs(model: type[BaseModel]) -> list[FieldSpec]:
     specs = []
-    for name, info in model.model_fields.items():
+    for column, info in model.model_fields.items():
+        name = snake_name(column)     # "invoiceNumber" is read as "invoice_number"
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         inner, optional = _unwrap(info.annotation)
         required = info.is_required() and not optional
@@ -225,14 +226,16 @@ def field_specs(model: type[BaseModel]) -> list[FieldSpec]:
         listed = bool(labels)
         labels += _quoted(info.description or "")
         labels.append(name.replace("_", " "))
+        if info.title and info.title.lower() not in labels:
+            labels.append(info.title.lower())     # Field(title="Buyer"): a printed label too
         if not listed:     # a plain field: what documents print next to such a value
             labels += [lab for lab in infer_labels(name, kind, info.description or "")
                        if lab not in labels]
         max_len = 120
         for m in info.metadata:
             max_len = getattr(m, "max_length", None) or max_len
-        spec = FieldSpec(name, kind, info.description or "", labels, required,
-                         choices, pattern, max_len)
+        spec = FieldSpec(column, kind, info.description or "", labels, required,
+                         choices, pattern, max_len, key=name)
         if kind == "items":
             spec.item_model = _unwrap(typing.get_args(inner)[0])[0]
             spec.items = field_specs(spec.item_model)

@@ -9,6 +9,8 @@
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 COLUMN_GAP = "   "
@@ -66,6 +68,18 @@ class FieldSpec:
     max_length: int = 120
     items: list["FieldSpec"] = field(default_factory=list)   # kind "items": the sub-fields
     item_model: type | None = None                           # kind "items": the sub-model
+    key: str = ""    # the name in lower-case snake words ("invoiceNumber" -> "invoice_number"):
+                     # what every stage reads the field's meaning from; `name` is the column
+
+    def __post_init__(self):
+        self.key = self.key or snake_name(self.name)
+
+
+def snake_name(name: str) -> str:
+    """A field name as lower-case words joined by "_" ("invoiceNumber", "InvoiceDate",
+    "VATId" -> "invoice_number", "invoice_date", "vat_id")."""
+    name = re.sub(r"(?<=[A-Z])(?=[A-Z][a-z])|(?<=[a-z0-9])(?=[A-Z])", "_", name)
+    return re.sub(r"_+", "_", name).strip("_").lower()
 
 
 @dataclass

@@ -165,3 +165,19 @@ def test_fifth_wording_rules_names_balances_flights_and_short_names():
         acct: str = Field(description="Customer account.")
     spec = field_specs(Bill)[0]
     assert spec.kind == "id" and label_match("N° du compte", tuple(spec.labels)) >= 0.8
+
+
+def test_camel_case_names_and_titles_are_read_as_words():
+    """"invoiceNumber" is an invoice number (an id) and "sellerName" the seller's name, as if
+    written in snake case; the column keeps the name as written; a Field title is a label."""
+    class Doc(BaseModel):
+        invoiceNumber: str = Field(description="Invoice number, e.g. INV-2023-001")
+        sellerName: str = Field(description="Seller company name")
+        periodEnd: dt.date = Field(description="Last day of the billing period")
+        buyer: str = Field(title="Bill To", description="Customer")
+    specs = {s.name: s for s in field_specs(Doc)}
+    assert specs["invoiceNumber"].kind == "id" and specs["invoiceNumber"].key == "invoice_number"
+    assert label_match("Rechnungsnummer", tuple(specs["invoiceNumber"].labels)) >= 0.8
+    assert label_match("Verkäufer", tuple(specs["sellerName"].labels)) >= 0.7
+    assert specs["periodEnd"].key == "period_end"
+    assert "bill to" in specs["buyer"].labels

@@ -43,7 +43,7 @@ def printed_context(c: Candidate) -> str:
 
 
 def field_prompt(spec: FieldSpec, options: list[Candidate], excerpt: str = "") -> str:
-    lines = [f"Field: {spec.name.replace('_', ' ')}"]
+    lines = [f"Field: {spec.key.replace('_', ' ')}"]
     if spec.description:
         lines.append(f"Meaning: {spec.description}")
     if excerpt:

@@ -19,7 +19,7 @@ INSTRUCTION = (
 
 def _ask(backend, spec: FieldSpec, kept: list[Candidate], c: Candidate) -> float:
     """The model's probability that c is one more value of the field."""
-    lines = [f"Field: {spec.name.replace('_', ' ')} (a list)"]
+    lines = [f"Field: {spec.key.replace('_', ' ')} (a list)"]
     if spec.description:
         lines.append(f"Meaning: {spec.description}")
     lines.append("Values found: " + ("; ".join(k.text for k in kept) or "none"))

@@ -112,8 +112,8 @@ def _table_items(doc: Document, idxs, spec: FieldSpec, stop_labels: tuple,
             if s.name not in got:
                 continue
             ci = got[s.name]
-            which = "start" if START_NAME.search(s.name) else \
-                "end" if END_NAME.search(s.name) else ""
+            which = "start" if START_NAME.search(s.key) else \
+                "end" if END_NAME.search(s.key) else ""
             parts = []
             if s.kind == "text":
                 own = row.words.get(ci, [])

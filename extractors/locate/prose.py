@@ -24,7 +24,7 @@ from extractors.types import Candidate, Document, FieldSpec, Page
 
 
 def field_concept(spec: FieldSpec) -> str | None:
-    return concept_of(spec.name, spec.kind, spec.description)
+    return concept_of(spec.key, spec.kind, spec.description)
 
 
 def sentences_only(spec: FieldSpec) -> bool:

@@ -309,15 +309,15 @@ def rank(spec: FieldSpec, cands: list[Candidate], siblings: list[FieldSpec],
                     default=0.0)
         weak = spec.kind == "currency" and rival < 0.5   # codes are found by shape, not labels
         score = own - (rival - own if rival > own and not weak else 0.0)
-        if START_NAME.search(spec.name) and "range_start" in c.flags:
+        if START_NAME.search(spec.key) and "range_start" in c.flags:
             score += 0.35
-        if END_NAME.search(spec.name) and "range_end" in c.flags:
+        if END_NAME.search(spec.key) and "range_end" in c.flags:
             score += 0.35
-        if START_NAME.search(spec.name) and "range_end" in c.flags:
+        if START_NAME.search(spec.key) and "range_end" in c.flags:
             score -= 0.35
-        if END_NAME.search(spec.name) and "range_start" in c.flags:
+        if END_NAME.search(spec.key) and "range_start" in c.flags:
             score -= 0.35
-        if spec.kind == "date" and (START_NAME.search(spec.name) or END_NAME.search(spec.name)) \
+        if spec.kind == "date" and (START_NAME.search(spec.key) or END_NAME.search(spec.key)) \
                 and not c.flags & {"range_start", "range_end"} and own < STRONG_LABEL:
             score -= 0.2   # one end of a period, but a date printed alone and not labelled so
         score -= 0.03 * min(c.page - 1, 3) + 0.08 * c.rel_top   # header values preferred
@@ -386,7 +386,7 @@ def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> f
         p = 0.0
         role = party(tuple(spec.labels), spec.description)
         # a field that holds a name: named so, or a party ("vendor", "issuer", "bill_to")
-        org = ("name" in spec.name or role) and ORG_SUFFIX.search(c.text)
+        org = ("name" in spec.key or role) and ORG_SUFFIX.search(c.text)
         if role == "issuer" and "sender_line" in c.flags:
             p += 0.3    # "Beispiel GmbH | Hauptstraße 1 | 10115 Berlin": the sender
         elif role == "issuer" and "payee" in c.flags:
@@ -425,7 +425,7 @@ def _prior(spec: FieldSpec, c: Candidate, all_labels: tuple[str, ...] = ()) -> f
             p -= 0.25   # "Agency   FlexPoint Media": one title-case word before a value is a label
         if len(words) > 10 or c.text.endswith("."):
             p -= 0.1
-        if "name" in spec.name or role:
+        if "name" in spec.key or role:
             # a name holds no date or amount ("Payments through Mar 14") and is no sentence
             # ("Charge for maintaining the system through which ...": mostly lower-case words)
             if TEXT_DATE.search(c.text) or CURRENCY_AMOUNT.search(c.text):
