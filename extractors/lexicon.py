@@ -17,185 +17,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-LANGS = ("en", "de", "fr", "es", "pt", "it", "nl")
-# English word -> how each language prints it in a label. German and Dutch entries are the forms
-# that begin compounds ("rechnungs" + "nummer"); the first form of each language is its main one.
-TERMS: dict[str, dict[str, tuple[str, ...]]] = {
-    "number": {"en": ("number", "no", "#", "num", "nr"), "de": ("nummer", "nr"),
-               "fr": ("numéro", "n°", "no"), "es": ("número", "nº", "no", "núm"),
-               "pt": ("número", "nº", "n°"), "it": ("numero", "n", "nr"), "nl": ("nummer", "nr")},
-    "date": {"en": ("date",), "de": ("datum",), "fr": ("date",), "es": ("fecha",),
-             "pt": ("data",), "it": ("data",), "nl": ("datum",)},
-    "invoice": {"en": ("invoice", "inv", "bill"), "de": ("rechnungs", "rechnung", "beleg"),
-                "fr": ("facture",), "es": ("factura",), "pt": ("fatura",), "it": ("fattura",),
-                "nl": ("factuur",)},
-    "bill": {"en": ("bill", "billing", "invoice", "statement"), "de": ("rechnungs", "rechnung"),
-             "fr": ("facture",), "es": ("factura",), "pt": ("fatura", "conta"),
-             "it": ("fattura", "bolletta"), "nl": ("factuur", "nota")},
-    "statement": {"en": ("statement", "stmt", "bill", "billing"), "de": ("abrechnungs", "rechnungs"),
-                  "fr": ("relevé", "facture"), "es": ("extracto", "factura"),
-                  "pt": ("extrato", "fatura"), "it": ("estratto", "fattura"),
-                  "nl": ("afschrift", "factuur")},
-    "account": {"en": ("account", "acct", "acc", "customer"), "de": ("kunden", "konto", "vertrags"),
-                "fr": ("compte", "client"), "es": ("cuenta", "cliente"), "pt": ("conta", "cliente"),
-                "it": ("conto", "cliente"), "nl": ("klant", "rekening")},
-    "customer": {"en": ("customer", "client", "buyer"), "de": ("kunden", "kunde"),
-                 "fr": ("client",), "es": ("cliente",), "pt": ("cliente",), "it": ("cliente",),
-                 "nl": ("klant",)},
-    "buyer": {"en": ("buyer", "customer", "client"), "de": ("käufer", "kunde"),
-              "fr": ("acheteur", "client"), "es": ("comprador", "cliente"),
-              "pt": ("comprador", "cliente"), "it": ("acquirente", "cliente"),
-              "nl": ("koper", "klant")},
-    "seller": {"en": ("seller", "supplier", "vendor"), "de": ("verkäufer", "lieferant"),
-               "fr": ("vendeur", "fournisseur"), "es": ("vendedor", "proveedor"),
-               "pt": ("vendedor", "fornecedor"), "it": ("venditore", "fornitore"),
-               "nl": ("verkoper", "leverancier")},
-    "supplier": {"en": ("supplier", "vendor", "seller"), "de": ("lieferant",),
-                 "fr": ("fournisseur",), "es": ("proveedor",), "pt": ("fornecedor",),
-                 "it": ("fornitore",), "nl": ("leverancier",)},
-    "provider": {"en": ("provider", "supplier", "utility"), "de": ("versorger", "lieferant"),
-                 "fr": ("fournisseur",), "es": ("proveedor",), "pt": ("fornecedor",),
-                 "it": ("fornitore",), "nl": ("leverancier",)},
-    "total": {"en": ("total",), "de": ("gesamt", "summe"), "fr": ("total", "montant total"),
-              "es": ("total", "importe total"), "pt": ("total", "valor total"),
-              "it": ("totale", "importo totale"), "nl": ("totaal",)},
-    "amount": {"en": ("amount", "amt"), "de": ("betrag",), "fr": ("montant",),
-               "es": ("importe",), "pt": ("valor",), "it": ("importo",), "nl": ("bedrag",)},
-    "due": {"en": ("due", "payable"), "de": ("fälligkeits", "fällig", "zahlbar"),
-            "fr": ("échéance",), "es": ("vencimiento",), "pt": ("vencimento",),
-            "it": ("scadenza",), "nl": ("verval",)},
-    "payment": {"en": ("payment", "pay"), "de": ("zahlungs", "zahlung"), "fr": ("paiement",),
-                "es": ("pago",), "pt": ("pagamento",), "it": ("pagamento",), "nl": ("betaling",)},
-    "issue": {"en": ("issue", "invoice", "bill"), "de": ("ausstellungs", "rechnungs"),
-              "fr": ("émission", "facture"), "es": ("emisión", "factura"),
-              "pt": ("emissão", "fatura"), "it": ("emissione", "fattura"), "nl": ("factuur",)},
-    "period": {"en": ("period", "cycle"), "de": ("zeitraum",), "fr": ("période",),
-               "es": ("periodo", "período"), "pt": ("período",), "it": ("periodo",),
-               "nl": ("periode",)},
-    "billing": {"en": ("billing", "service", "bill"), "de": ("abrechnungs", "leistungs"),
-                "fr": ("facturation",), "es": ("facturación",), "pt": ("faturamento",),
-                "it": ("fatturazione",), "nl": ("facturatie",)},
-    "service": {"en": ("service", "billing"), "de": ("leistungs",), "fr": ("service",),
-                "es": ("servicio",), "pt": ("serviço",), "it": ("servizio",), "nl": ("dienst",)},
-    "contract": {"en": ("contract", "order", "agreement"), "de": ("vertrags", "auftrags"),
-                 "fr": ("contrat", "commande"), "es": ("contrato", "pedido"),
-                 "pt": ("contrato", "pedido"), "it": ("contratto", "ordine"),
-                 "nl": ("contract", "order")},
-    "order": {"en": ("order", "po", "contract"), "de": ("bestell", "auftrags"),
-              "fr": ("commande",), "es": ("pedido",), "pt": ("pedido",), "it": ("ordine",),
-              "nl": ("order", "bestel")},
-    "reference": {"en": ("reference", "ref"), "de": ("referenz",), "fr": ("référence",),
-                  "es": ("referencia",), "pt": ("referência",), "it": ("riferimento",),
-                  "nl": ("referentie",)},
-    "gross": {"en": ("gross",), "de": ("brutto",), "fr": ("brut", "ttc"), "es": ("bruto",),
-              "pt": ("bruto",), "it": ("lordo",), "nl": ("bruto",)},
-    "net": {"en": ("net",), "de": ("netto",), "fr": ("net", "ht"), "es": ("neto",),
-            "pt": ("líquido",), "it": ("netto",), "nl": ("netto",)},
-    "currency": {"en": ("currency",), "de": ("währung",), "fr": ("devise", "monnaie"),
-                 "es": ("moneda", "divisa"), "pt": ("moeda",), "it": ("valuta",),
-                 "nl": ("valuta",)},
-    "tax": {"en": ("tax", "vat"), "de": ("steuer", "mwst", "ust"), "fr": ("tva", "taxe"),
-            "es": ("iva", "impuesto"), "pt": ("imposto", "iva"), "it": ("iva", "imposta"),
-            "nl": ("btw",)},
-    "start": {"en": ("start", "from", "begin"), "de": ("beginn", "von", "ab"),
-              "fr": ("début", "du"), "es": ("inicio", "desde"), "pt": ("início", "de"),
-              "it": ("inizio", "dal"), "nl": ("begin", "van")},
-    "end": {"en": ("end", "to", "through", "thru"), "de": ("ende", "bis"), "fr": ("fin", "au"),
-            "es": ("fin", "hasta"), "pt": ("fim", "até"), "it": ("fine", "al"),
-            "nl": ("einde", "tot")},
-    "effective": {"en": ("effective", "commencement"), "de": ("inkrafttreten",),
-                  "fr": ("entrée en vigueur",), "es": ("vigencia",), "pt": ("vigência",),
-                  "it": ("decorrenza",), "nl": ("ingangs",)},
-    "term": {"en": ("term", "duration"), "de": ("laufzeit",), "fr": ("durée",),
-             "es": ("duración", "plazo"), "pt": ("prazo", "duração"), "it": ("durata",),
-             "nl": ("looptijd",)},
-}
-# whole labels documents print for common business fields, whatever the schema calls them;
-# each applies when all of its trigger words are among the field's core words
-IDIOMS: list[tuple[frozenset, tuple[str, ...]]] = [
-    (frozenset({"due", "date"}), (
-        "due date", "payment due date", "pay by", "payment due", "due by", "due on", "payable by", "please pay by", "due",
-        "fällig am", "fällig bis", "zahlbar bis", "zahlungsziel", "fälligkeit",
-        "date d'échéance", "échéance", "à payer avant le", "payable avant le",
-        "fecha de vencimiento", "vencimiento", "pagar antes de", "data de vencimento",
-        "vencimento", "pagar até", "data di scadenza", "scadenza", "pagare entro",
-        "vervaldatum", "uiterste betaaldatum", "te betalen voor",
-        # paid by direct debit: the day the amount is taken is when it is due
-        "debited on", "deducted on", "direct debit on", "abbuchung am", "abbuchungsdatum",
-        "prélevé le", "prélèvement le", "à partir du", "fecha de cargo", "data de débito",
-        "data addebito", "incassodatum")),
-    (frozenset({"amount", "due"}), (
-        "amount due", "total due", "balance due", "total amount due", "please pay",
-        "amount payable", "total to pay", "new balance", "current balance due",
-        "zu zahlen", "zahlbetrag", "rechnungsbetrag", "offener betrag", "endbetrag",
-        "montant à payer", "net à payer", "total à payer", "montant dû", "importe a pagar",
-        "total a pagar", "valor a pagar", "total a pagar", "importo da pagare",
-        "totale da pagare", "te betalen", "totaal te betalen", "openstaand bedrag",
-        # paid by direct debit: the amount taken is the amount due
-        "amount debited", "amount debited from your account", "will be debited", "automatically deducted", "direct debit amount",
-        "abbuchungsbetrag", "wird abgebucht", "lastschriftbetrag", "montant prélevé",
-        "montant prélevé de votre compte", "sera prélevé", "importe domiciliado", "cargo en cuenta", "valor debitado",
-        "importo addebitato", "wordt afgeschreven")),
-    (frozenset({"total", "tax"}), (
-        "total", "grand total", "invoice total", "total amount", "amount due", "total due",
-        "gesamtbetrag", "rechnungsbetrag", "bruttobetrag", "bruttosumme", "brutto",
-        "gesamtsumme", "rechnungssumme", "endbetrag", "zahlbetrag", "summe brutto", "total ttc", "montant ttc", "montant total", "net à payer",
-        "importe total", "total factura", "valor total", "total da fatura", "totale fattura",
-        "importo totale", "totaal", "totaalbedrag", "te betalen")),
-    (frozenset({"grand", "total"}), (
-        "total", "invoice total", "total amount", "amount due", "gesamtbetrag",
-        "rechnungsbetrag", "bruttobetrag", "bruttosumme", "brutto", "gesamtsumme",
-        "rechnungssumme", "endbetrag", "zahlbetrag", "total ttc", "montant ttc", "montant total",
-        "importe total", "valor total", "totale fattura", "totaalbedrag")),
-    (frozenset({"issue", "date"}), (
-        "invoice date", "date of issue", "date issued", "issued on", "date", "dated",
-        "rechnungsdatum", "belegdatum", "ausstellungsdatum", "datum", "date de facture",
-        "date d'émission", "fecha de emisión", "fecha de factura", "fecha", "data de emissão",
-        "data da fatura", "data fattura", "data emissione", "factuurdatum", "datum")),
-    (frozenset({"statement", "date"}), (
-        "statement date", "bill date", "billing date", "date of bill", "as of", "invoice date",
-        "date issued", "date", "rechnungsdatum", "datum", "date de facture", "date",
-        "fecha de emisión", "fecha de factura", "data de emissão", "data fattura",
-        "factuurdatum")),
-    (frozenset({"bill", "date"}), (
-        "bill date", "billing date", "statement date", "date of bill", "as of", "invoice date",
-        "date",
-        "rechnungsdatum", "date de facture", "fecha de factura", "data de emissão",
-        "data fattura", "factuurdatum")),
-    (frozenset({"invoice", "date"}), (
-        "invoice date", "date", "dated", "rechnungsdatum", "belegdatum", "datum",
-        "date de facture", "fecha de factura", "fecha", "data da fatura", "data fattura",
-        "factuurdatum")),
-    (frozenset({"invoice", "number"}), (
-        "invoice no", "invoice #", "invoice number", "inv no", "inv #", "rechnungsnummer",
-        "rechnungs-nr", "rechnung nr", "beleg-nr", "belegnummer", "numéro de facture",
-        "facture n°", "n° de facture", "número de factura", "factura nº", "nº factura",
-        "número da fatura", "fatura nº", "numero fattura", "fattura n", "factuurnummer",
-        "factuur nr")),
-    (frozenset({"account", "number"}), (
-        "account no", "account #", "account number", "acct no", "acct #", "customer number",
-        "customer no", "kundennummer", "kunden-nr", "vertragskonto", "kontonummer",
-        "n° client", "numéro de client", "référence client", "número de cliente",
-        "nº de cliente", "número de cuenta", "número do cliente", "codice cliente",
-        "numero cliente", "klantnummer", "klantnr")),
-    (frozenset({"billing", "period"}), (
-        "billing period", "service period", "billing cycle", "period", "service from",
-        "abrechnungszeitraum", "leistungszeitraum", "zeitraum", "période de facturation",
-        "période", "periodo de facturación", "periodo", "período de faturamento",
-        "periodo di fatturazione", "factuurperiode", "periode")),
-    (frozenset({"currency"}), ("currency", "währung", "devise", "moneda", "moeda", "valuta")),
-    (frozenset({"seller"}), ("from", "sold by", "issued by", "bill from", "rechnungsersteller",
-                             "absender", "émetteur", "emisor", "emitente", "mittente")),
-    (frozenset({"buyer"}), ("bill to", "billed to", "sold to", "invoice to", "recipient",
-                            "rechnungsempfänger", "leistungsempfänger", "facturé à",
-                            "facturar a", "faturar para", "fatturare a", "herrn", "herr", "frau",
-                            "mr", "mrs", "ms", "monsieur", "madame")),
-    (frozenset({"customer"}), ("bill to", "billed to", "sold to", "invoice to", "recipient",
-                               "rechnungsempfänger", "leistungsempfänger", "facturé à",
-                               "facturar a", "fatturare a", "herrn", "herr", "frau", "mr", "mrs",
-                               "ms", "monsieur", "madame")),
-    (frozenset({"provider"}), ("payable to", "remit to", "make checks payable to")),
-]
+from extractors.label_vocabulary import IDIOMS, LANGS, TERMS
+
 # words a description uses that are not printed in labels
 FILLER = frozenset(
     "the a an of for to by in on at with which who that this these its his her their our your "
@@ -370,10 +193,9 @@ def currency_named(name: str, description: str = "") -> bool:
     return "currency" in _words(clause) and not {"rate", "exchange", "amount"} & set(_words(clause))
 
 
-@lru_cache(maxsize=1024)
-def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]:
-    """The labels to look for next to a field's value, most specific first."""
-    name_phrase = " ".join(w for w in _words(name.replace("_", " ")) if w not in FILLER - ROLE)
+def _core_phrases(name_phrase: str, kind: str, description: str) -> tuple[list[str], bool]:
+    """The field's name and its description's noun phrases, with their shorter forms; and
+    whether the field is one end of a date range."""
     core = [name_phrase] + _phrases_of(description)
     core += [" ".join(p.split()[-2:]) for p in core if len(p.split()) > 2] + \
         [" ".join(p.split()[:2]) for p in core if len(p.split()) > 2 and p.split()[1] not in BARE]
@@ -387,6 +209,13 @@ def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]
     ranged = kind == "date" and len(nw) >= 2 and nw[-1] in ROLE
     if ranged:   # "Start date of the flight": "start date" would be any range's start
         core = [p for p in core if p == name_phrase or not set(p.split()) <= ROLE | BARE]
+    return core, ranged
+
+
+def _idiom_words(name_phrase: str, kind: str, description: str, core: list[str]
+                 ) -> tuple[set, set, list[str], set]:
+    """The words idioms are triggered by, the name's words (parties' idioms need them), the
+    parties the field names otherwise ("vendor": the seller) and every party it names."""
     words = _expanded(w for p in core for w in p.split())
     # an idiom also applies when the description says it outside its first noun phrase
     # ("Date payment is due.") or the field names the same concept otherwise ("vendor")
@@ -407,74 +236,76 @@ def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]
     if acting:
         name_words |= {acting, *SAME_AS.get(acting, ())}
         words |= name_words
-    core += party    # the party the field names otherwise ("vendor": the seller), its labels
-    # forms print a party's name as "Name:" under its heading ("Verkäufer" / "Name: ...")
-    core += [f"{p} name" for p in sorted(named & PARTIES) if f"{p} name" not in core]
-    out: list[str] = []
-    seen: set[str] = set()
+    return words, name_words, party, named
 
-    def add(label: str):
-        label = " ".join(label.split())
-        if label and label not in seen:
-            seen.add(label)
-            out.append(label)
-    for p in core:
-        add(p)
-    if ranged:
-        # "flight_from": one end of a range printed as "Flight Dates: 05/27/20 - 06/02/20"; the
-        # range the description names counts too ("period_start: Start of the flight")
-        subjects = [" ".join(nw[:-1])] + [p for p in core[1:] if len(p.split()) <= 2 and
-                                          not set(p.split()) & (ROLE | BARE)]
-        for subject in dict.fromkeys(subjects):
-            add(subject)
-            for end in ("dates", "period", "date"):
-                if subject.split()[-1] not in ("dates", "period", "date"):
-                    add(f"{subject} {end}")
-    # the field's own name as each language prints it, before any synonym ("N° du compte" is the
-    # account number, "N° client" the customer number that idioms take it for); an id's name is
-    # the number of its last word ("account_id", "customer_account": the account number)
+
+def _range_subjects(nw: list[str], core: list[str]) -> list[str]:
+    """"flight_from": one end of a range printed as "Flight Dates: 05/27/20 - 06/02/20"; the
+    range the description names counts too ("period_start: Start of the flight")."""
+    out = []
+    subjects = [" ".join(nw[:-1])] + [p for p in core[1:] if len(p.split()) <= 2 and
+                                      not set(p.split()) & (ROLE | BARE)]
+    for subject in dict.fromkeys(subjects):
+        out.append(subject)
+        if subject.split()[-1] not in ("dates", "period", "date"):
+            out += [f"{subject} {end}" for end in ("dates", "period", "date")]
+    return out
+
+
+def _own_name(nw: list[str], kind: str) -> list[str]:
+    """The field's own name as each language prints it, before any synonym ("N° du compte" is
+    the account number, "N° client" the customer number that idioms take it for); an id's name
+    is the number of its last word ("account_id", "customer_account": the account number)."""
     full = [ABBREVIATIONS.get(w, w) for w in nw]     # "acct": the account
     own = full[-2:] if len(full) >= 2 else []
     if kind == "id" and full and full[-1] not in GENERIC | {"id"}:
         own = [full[-1], "number"]
     elif kind == "id" and len(full) >= 2 and full[-1] in GENERIC | {"id"}:
         own = [full[-2], "number"]
-    if own and own[0] not in GENERIC:
-        for lab in _say(*own):
-            add(lab)
+    return _say(*own) if own and own[0] not in GENERIC else []
+
+
+def _translated(word: str, first_only: bool = False) -> list[str]:
+    return [v for lang in LANGS[1:] for v in TERMS.get(word, {}).get(lang, ())[:1 if first_only
+                                                                                else None]]
+
+
+@lru_cache(maxsize=1024)
+def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]:
+    """The labels to look for next to a field's value, most specific first."""
+    name_phrase = " ".join(w for w in _words(name.replace("_", " ")) if w not in FILLER - ROLE)
+    nw = name_phrase.split()
+    core, ranged = _core_phrases(name_phrase, kind, description)
+    words, name_words, party, named = _idiom_words(name_phrase, kind, description, core)
+    core += party    # the party the field names otherwise ("vendor": the seller), its labels
+    # forms print a party's name as "Name:" under its heading ("Verkäufer" / "Name: ...")
+    core += [f"{p} name" for p in sorted(named & PARTIES) if f"{p} name" not in core]
+    out: list[str] = list(core) + (_range_subjects(nw, core) if ranged else []) + \
+        _own_name(nw, kind)
     for trigger, labels in IDIOMS:
         if trigger <= words and (len(trigger) > 1 or trigger <= name_words or
                                  not trigger & NAME_ONLY):
-            for lab in labels:
-                add(lab)
+            out += labels
     if kind == "id" and len(nw) >= 2 and nw[-1] in GENERIC:   # "Account: 123", "Compte : 123"
-        for lang in LANGS:
-            for v in TERMS.get(nw[-2], {}).get(lang, (nw[-2],) if lang == "en" else ())[:2]:
-                add(v)
+        out += [v for lang in LANGS
+                for v in TERMS.get(nw[-2], {}).get(lang, (nw[-2],) if lang == "en" else ())[:2]]
     for p in core:
         w = _before_preposition(p.split())
         if len(w) >= 2:
-            for lab in _say(w[-2], w[-1]):
-                add(lab)
+            out += _say(w[-2], w[-1])
     for p in core:      # the head noun alone ("advertiser", "provider"): weakest
         w = _before_preposition(p.split())     # "amount before tax": the amount, not the tax
         h = w[-2] if len(w) >= 2 and w[-1] == "name" else w[-1]   # "seller name": the seller
         if h not in GENERIC and (len(w) > 1 or p == name_phrase or p in party):
-            add(h)
-            for lang in LANGS[1:]:
-                for v in TERMS.get(h, {}).get(lang, ()):
-                    add(v)
+            out += [h] + _translated(h)
     if kind in ("money", "number"):     # "Total", "Gross": an amount's label is often one word
         for w in ("total", "gross", "net", "balance"):
             if w in words:
-                add(w)
-                for lang in LANGS[1:]:
-                    for v in TERMS.get(w, {}).get(lang, ())[:1]:
-                        add(v)
+                out += [w] + _translated(w, first_only=True)
     if kind in ("date", "id") and words & DOCUMENT_DATE:   # printed beside the document's title
-        for lab in TITLES:                                # ("Invoice 4711", "Rechnung vom ...")
-            add(lab)
-    return tuple(out[:MAX_LABELS])
+        out += list(TITLES)                                # ("Invoice 4711", "Rechnung vom ...")
+    return tuple(dict.fromkeys(lab for lab in (" ".join(x.split()) for x in out) if lab)
+                 )[:MAX_LABELS]
 
 
 @lru_cache(maxsize=20000)
