@@ -219,7 +219,7 @@ def _idiom_words(name_phrase: str, kind: str, description: str, core: list[str]
     words = _expanded(w for p in core for w in p.split())
     # an idiom also applies when the description says it outside its first noun phrase
     # ("Date payment is due.") or the field names the same concept otherwise ("vendor")
-    words |= _expanded(w for w in _words(description) if w not in FILLER and w not in BREAK)
+    words |= {w for w in _words(description) if w not in FILLER and w not in BREAK}
     if kind in KIND_WORD:
         words.add(KIND_WORD[kind])
     name_words = _expanded(name_phrase.split())
