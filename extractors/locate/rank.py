@@ -4,7 +4,8 @@ A candidate's score is how well the label printed left of it (or above it, in a 
 the field's labels, minus how much better that label matches a sibling field of the same kind
 ("Total net" is net_total's, not grand_total's). Start/end fields take the first/second date of
 a printed range ("12/30/19 - 03/29/20"). Scores are in [-1, 1.5]; the model then chooses among
-the top few with these scores as its prior.
+the top few with these scores as its prior. How printed text matches a field's labels is
+extractors/locate/label_match.py.
 """
 from __future__ import annotations
 
