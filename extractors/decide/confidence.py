@@ -3,7 +3,9 @@
 Signals, each in [0, 1] or a flag: the chosen option's label score and its margin over the
 runner-up, the model's probability for it, whether the model was asked at all and agreed with
 the labels' favourite, how many times the value is printed, whether its page was OCR'd, whether
-nothing was chosen, and the field's kind. A logistic model over them was fitted on the labelled
+nothing was chosen, the field's kind, and two signs of a value cut short: the document prints
+it elsewhere with more attached ("950658" and "950658-1"), or it ends on a word that needs
+more ("Beth Parlato for"). A logistic model over them was fitted on the labelled
 dev sets (plain and hand-labelled schemas, with the embedded model) by bench/calibrate.py, which
 writes extractors/decide/calibration.json; a record's confidence is the product of its fields'
 (the probability that all are right). Without a calibration file the choose stage's own
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,8 +26,34 @@ CALIBRATION = Path(__file__).with_name("calibration.json")
 KINDS = ("date", "money", "id", "text", "currency", "number")
 
 
-def features(spec: FieldSpec, options: list[Candidate], choice: Choice, pool: list) -> dict:
-    """The signals about one field's choice, by name (stored with the raw output)."""
+# a name that ends on one of these is cut short (English, German, French, Spanish, Portuguese,
+# Italian, Dutch connectors and articles)
+CONNECTORS = frozenset("for of and the to at by & + - / , ( für und der die das von zu "
+                       "de du des la le les et pour y del el los para e do da dos di per "
+                       "van voor en het".split())
+
+
+def extended(text: str, doc_text: str) -> bool:
+    """Is the value printed elsewhere in the document with more attached to it: as the start
+    or end of a longer word, or followed by a revision ("950658" and "950658-1")?"""
+    t = text.strip()
+    if len(t) < 3 or not doc_text:
+        return False
+    pat = re.compile(r"(?<![\w])" + re.escape(t) + r"(?=\s?[-/]\s?\w|\w)|(?<=\w)" + re.escape(t)
+                     + r"(?!\w)")
+    return pat.search(doc_text) is not None
+
+
+def cut_short(text: str) -> bool:
+    """Does a name end on a word or sign that needs more after it ("Beth Parlato for")?"""
+    words = text.strip().rstrip(".:").split()
+    return bool(words) and (words[-1].casefold() in CONNECTORS or words[-1][-1] in "-,&/(")
+
+
+def features(spec: FieldSpec, options: list[Candidate], choice: Choice, pool: list,
+             doc_text: str = "") -> dict:
+    """The signals about one field's choice, by name (stored with the raw output); `doc_text`
+    is the document's text (for values printed elsewhere with more attached)."""
     chosen = choice.candidate
     scores = [o.score for o in options]
     top = scores[0] if scores else 0.0
@@ -61,6 +90,9 @@ def features(spec: FieldSpec, options: list[Candidate], choice: Choice, pool: li
         "close": min(sum(1 for s in scores if s != own and abs(s - own) <= settings.CLOSE_SCORE),
                      4) / 4.0 if chosen is not None else 0.0,
         "lower_page": 1.0 if chosen is not None and chosen.page > 1 else 0.0,
+        "extended": 1.0 if chosen is not None and spec.kind in ("id", "text")
+        and extended(chosen.text, doc_text) else 0.0,
+        "cut": 1.0 if chosen is not None and spec.kind == "text" and cut_short(chosen.text) else 0.0,
     }
     for k in KINDS:
         f[f"kind_{k}"] = 1.0 if spec.kind == k else 0.0

@@ -44,6 +44,7 @@ class Extractor:
         opts_by_field: dict = {}
         all_opts: dict = {}
         excerpt = doc.pages[0].text[:1200]
+        doc_text = doc.text
         for spec in specs:
             if spec.kind == "items":
                 continue
@@ -85,7 +86,7 @@ class Extractor:
             if spec.kind == "money":   # business-rule repair may look further (rule_repair.py)
                 all_opts[spec.name] = _ranked_all(spec, pool, siblings, all_labels)
             ch = choose_field(self.backend, spec, options)
-            feats = features(spec, options, ch, pool)
+            feats = features(spec, options, ch, pool, doc_text)
             raw[spec.name] = {"options": [o.text for o in options],
                               "probs": [round(p, 4) for p in ch.probs],
                               "chosen": ch.candidate.text if ch.candidate else None,
