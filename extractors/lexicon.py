@@ -69,6 +69,12 @@ ACTS = {"seller": frozenset(
             "provides provided billing billed invoicing invoiced charging charged".split()),
         "buyer": frozenset("receiving receives received addressed".split())}
 PARTIES = frozenset({"seller", "buyer", "customer", "provider"})
+# advertising bought (airtime, spots, ads): the party who buys it, or for whom it runs, is what
+# ad orders and station invoices print as the "Advertiser", whatever the schema calls it
+ADVERTISING = frozenset("ad ads advert adverts advertising advertisement advertisements airtime "
+                        "spot spots commercial commercials".split())
+AD_BUYERS = frozenset("client clients buyer buyers customer purchaser committee candidate "
+                      "campaign bought buying buys buy".split())
 # words that start a verb's object: "billing the customer" is a verb, "billing period" a noun
 OBJECT_START = frozenset("the a an this that its their our your us them his her".split())
 PREPOSITIONS = frozenset("before after into per without with including excluding excl incl "
@@ -236,6 +242,8 @@ def _idiom_words(name_phrase: str, kind: str, description: str, core: list[str]
     if acting:
         name_words |= {acting, *SAME_AS.get(acting, ())}
         words |= name_words
+    if kind == "text" and words & ADVERTISING and (heads | words) & AD_BUYERS:
+        party = ["advertiser"] + [p for p in party if p != "advertiser"]
     return words, name_words, party, named
 
 

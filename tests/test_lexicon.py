@@ -181,3 +181,15 @@ def test_camel_case_names_and_titles_are_read_as_words():
     assert label_match("Verkäufer", tuple(specs["sellerName"].labels)) >= 0.7
     assert specs["periodEnd"].key == "period_end"
     assert "bill to" in specs["buyer"].labels
+
+
+def test_the_buyer_of_advertising_is_the_advertiser():
+    """Ad orders print "Advertiser" for the party a schema may call client, buyer or committee,
+    when its description is about airtime, spots or ads; a party of no advertising stays the
+    invoice's buyer, and an ad agency is no advertiser."""
+    ad = infer_labels("client", "text", "Who bought the airtime.")
+    assert "advertiser" in ad[:3] and "annonceur" in ad
+    assert "advertiser" in infer_labels("political_client", "text",
+                                        "Committee or candidate the ads are for.")[:5]
+    assert "advertiser" not in infer_labels("client", "text", "Customer the invoice is for.")
+    assert "advertiser" not in infer_labels("agency", "text", "Ad agency that placed the order.")
