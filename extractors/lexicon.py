@@ -73,6 +73,10 @@ PARTIES = frozenset({"seller", "buyer", "customer", "provider"})
 # ad orders and station invoices print as the "Advertiser", whatever the schema calls it
 ADVERTISING = frozenset("ad ads advert adverts advertising advertisement advertisements airtime "
                         "spot spots commercial commercials".split())
+# a range's subject a description names by what it does ("Date the schedule begins.")
+RANGE_VERB = re.compile(r"\b(?:the|a|an|its|their)\s+(\w+)\s+(?:begins?|starts?|ends?|stops?|runs?)\b")
+# what is aired is scheduled in flights: a range of airing is printed as "Flight Dates"
+BROADCAST = frozenset("air airs aired airing broadcast broadcasts broadcasting".split())
 AD_BUYERS = frozenset("client clients buyer buyers customer purchaser committee candidate "
                       "campaign bought buying buys buy".split())
 # words that start a verb's object: "billing the customer" is a verb, "billing period" a noun
@@ -212,7 +216,7 @@ def _core_phrases(name_phrase: str, kind: str, description: str) -> tuple[list[s
     if kind == "id" and name_phrase.split()[-1] in ("num", "no", "nr", "id"):
         core.append(" ".join(name_phrase.split()[:-1] + ["number"]))
     nw = name_phrase.split()
-    ranged = kind == "date" and len(nw) >= 2 and nw[-1] in ROLE
+    ranged = kind == "date" and len(nw) >= 2 and bool(set(nw) & ROLE)   # "first_air_date" too
     if ranged:   # "Start date of the flight": "start date" would be any range's start
         core = [p for p in core if p == name_phrase or not set(p.split()) <= ROLE | BARE]
     return core, ranged
@@ -247,12 +251,17 @@ def _idiom_words(name_phrase: str, kind: str, description: str, core: list[str]
     return words, name_words, party, named
 
 
-def _range_subjects(nw: list[str], core: list[str]) -> list[str]:
+def _range_subjects(nw: list[str], core: list[str], description: str, words: set) -> list[str]:
     """"flight_from": one end of a range printed as "Flight Dates: 05/27/20 - 06/02/20"; the
-    range the description names counts too ("period_start: Start of the flight")."""
+    range the description names counts too ("period_start: Start of the flight", "Date the
+    schedule begins"), and airing is scheduled in flights ("first_air_date")."""
     out = []
-    subjects = [" ".join(nw[:-1])] + [p for p in core[1:] if len(p.split()) <= 2 and
-                                      not set(p.split()) & (ROLE | BARE)]
+    own = " ".join(w for w in nw if w not in ROLE | BARE)      # "first_air_date": "air"
+    subjects = ([own] if own else []) + \
+        [p for p in core[1:] if len(p.split()) <= 2 and not set(p.split()) & (ROLE | BARE)] + \
+        [m for m in RANGE_VERB.findall((description or "").lower()) if m not in FILLER | BARE]
+    if words & (BROADCAST | ADVERTISING):
+        subjects.append("flight")
     for subject in dict.fromkeys(subjects):
         out.append(subject)
         if subject.split()[-1] not in ("dates", "period", "date"):
@@ -288,8 +297,8 @@ def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]
     core += party    # the party the field names otherwise ("vendor": the seller), its labels
     # forms print a party's name as "Name:" under its heading ("Verkäufer" / "Name: ...")
     core += [f"{p} name" for p in sorted(named & PARTIES) if f"{p} name" not in core]
-    out: list[str] = list(core) + (_range_subjects(nw, core) if ranged else []) + \
-        _own_name(nw, kind)
+    out: list[str] = list(core) + (_range_subjects(nw, core, description, words) if ranged
+                                   else []) + _own_name(nw, kind)
     for trigger, labels in IDIOMS:
         if trigger <= words and (len(trigger) > 1 or trigger <= name_words or
                                  not trigger & NAME_ONLY):

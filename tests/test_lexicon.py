@@ -193,3 +193,14 @@ def test_the_buyer_of_advertising_is_the_advertiser():
                                         "Committee or candidate the ads are for.")[:5]
     assert "advertiser" not in infer_labels("client", "text", "Customer the invoice is for.")
     assert "advertiser" not in infer_labels("agency", "text", "Ad agency that placed the order.")
+
+
+def test_a_range_end_named_first_or_by_what_begins_finds_the_ranges_labels():
+    """"first_air_date: Date the schedule begins." is one end of a range: the range's subject
+    from the name ("air") and from the description's verb ("the schedule begins"), and aired
+    ranges are printed as flights ("Flight Dates")."""
+    labels = infer_labels("first_air_date", "date", "Date the schedule begins.")
+    for lab in ("air dates", "schedule dates", "flight dates"):
+        assert lab in labels
+    assert "spots dates" in infer_labels("spots_end", "date", "When the spots stop running.")
+    assert "flight dates" not in infer_labels("period_start", "date", "Start of the billing period.")
