@@ -215,6 +215,9 @@ def _core_phrases(name_phrase: str, kind: str, description: str) -> tuple[list[s
     core = [p for p in core if p == name_phrase or not {p.split()[0], p.split()[-1]} & PREPOSITIONS]
     if kind == "id" and name_phrase.split()[-1] in ("num", "no", "nr", "id"):
         core.append(" ".join(name_phrase.split()[:-1] + ["number"]))
+    if kind == "id":   # an "X identifier" or "X reference" is printed as the X number too
+        core += [" ".join(p.split()[:-1] + ["number"]) for p in core[1:]
+                 if len(p.split()) >= 2 and p.split()[-1] in ("identifier", "id", "reference", "ref")]
     nw = name_phrase.split()
     ranged = kind == "date" and len(nw) >= 2 and bool(set(nw) & ROLE)   # "first_air_date" too
     if ranged:   # "Start date of the flight": "start date" would be any range's start

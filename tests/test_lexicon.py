@@ -204,3 +204,10 @@ def test_a_range_end_named_first_or_by_what_begins_finds_the_ranges_labels():
         assert lab in labels
     assert "spots dates" in infer_labels("spots_end", "date", "When the spots stop running.")
     assert "flight dates" not in infer_labels("period_start", "date", "Start of the billing period.")
+
+
+def test_an_identifier_or_reference_is_printed_as_a_number_too():
+    """"Identifier of the order or contract" is the contract number; "Contract reference" too."""
+    assert "contract number" in infer_labels("order_id", "id", "Identifier of the order or contract.")
+    assert "contract number" in infer_labels("reference", "id", "Contract reference of the buy.")
+    assert "contract number" not in infer_labels("reference", "text", "Contract reference of the buy.")
