@@ -55,6 +55,12 @@ SETS = {   # name -> (folder, gold, plain schema, hand-labelled schema or None, 
     "zugferd-fifth": ("zugferd", "labels.jsonl", "bench/schemas/invoice_fifth.py", None, None),
     "bills-fifth": ("bills-dev", "labels.jsonl", "bench/schemas/utility_bill_fifth.py", None, None),
     "nda-third": ("nda-train", "labels.jsonl", "bench/schemas/nda_third.py", None, None),
+    # a sixth wording per set (session 12), written by someone who had not read the tool's code
+    # or the other wordings, committed before its first measurement
+    "adbuy-sixth": ("adbuy-dev", "labels.csv", "bench/schemas/adbuy_sixth.py", None, None),
+    "zugferd-sixth": ("zugferd", "labels.jsonl", "bench/schemas/invoice_sixth.py", None, None),
+    "bills-sixth": ("bills-dev", "labels.jsonl", "bench/schemas/utility_bill_sixth.py", None, None),
+    "nda-sixth": ("nda-train", "labels.jsonl", "bench/schemas/nda_sixth.py", None, None),
 }
 # a plain schema whose field names are not the labels' names: label -> field
 RENAME = {"nda-other": {"effective_date": "start_date", "jurisdiction": "governing_law",
@@ -100,7 +106,22 @@ RENAME = {"nda-other": {"effective_date": "start_date", "jurisdiction": "governi
                           "total_amount_due": "balance", "billing_period_start": "usage_from",
                           "billing_period_end": "usage_to"},
           "nda-third": {"effective_date": "agreement_date", "jurisdiction": "governing_state",
-                        "party": "signatories", "term": "confidentiality_period"}}
+                        "party": "signatories", "term": "confidentiality_period"},
+          "adbuy-sixth": {"contract_num": "contractId", "advertiser": "buyingCampaign",
+                          "gross_amount": "grossDollars", "flight_from": "flightStart",
+                          "flight_to": "flightEnd"},
+          "zugferd-sixth": {"invoice_number": "inv_nr", "issue_date": "issued_on",
+                            "seller_name": "sold_by", "buyer_name": "sold_to", "currency": "cur",
+                            "grand_total": "tot_incl_tax"},
+          "bills-sixth": {"provider_name": "name_of_the_utility_company",
+                          "account_number": "customer_account_identifier",
+                          "statement_date": "date_the_bill_was_issued",
+                          "due_date": "date_payment_must_be_made_by",
+                          "total_amount_due": "total_amount_the_customer_owes",
+                          "billing_period_start": "first_day_of_the_service_period",
+                          "billing_period_end": "last_day_of_the_service_period"},
+          "nda-sixth": {"effective_date": "takes_effect_on", "jurisdiction": "choice_of_law_state",
+                        "party": "contracting_parties", "term": "how_long_it_lasts"}}
 
 
 class LabelsOnly:
