@@ -49,7 +49,7 @@ SAME_AS = {"vendor": ("seller",), "supplier": ("seller",), "merchant": ("seller"
            "sender": ("seller",), "payee": ("seller",),
            "payable": ("due",), "pay": ("due",), "vat": ("tax",), "gst": ("tax",),
            "billed": ("billing",), "balance": ("due",), "owed": ("due",),
-           "outstanding": ("due",), "gross": ("total",)}
+           "outstanding": ("due",), "gross": ("total",), "deadline": ("due",)}
 # abbreviations field names use ("acct_no", "inv_dt", "ccy"): the word each stands for
 ABBREVIATIONS = {"acct": "account", "acc": "account", "amt": "amount", "bal": "balance",
                  "ccy": "currency", "curr": "currency", "cust": "customer", "dt": "date",
@@ -278,9 +278,9 @@ def _own_name(nw: list[str], kind: str) -> list[str]:
     is the number of its last word ("account_id", "customer_account": the account number)."""
     full = [ABBREVIATIONS.get(w, w) for w in nw]     # "acct": the account
     own = full[-2:] if len(full) >= 2 else []
-    if kind == "id" and full and full[-1] not in GENERIC | {"id"}:
+    if kind == "id" and full and full[-1] not in GENERIC | {"id", "identifier"}:
         own = [full[-1], "number"]
-    elif kind == "id" and len(full) >= 2 and full[-1] in GENERIC | {"id"}:
+    elif kind == "id" and len(full) >= 2 and full[-1] in GENERIC | {"id", "identifier"}:
         own = [full[-2], "number"]
     return _say(*own) if own and own[0] not in GENERIC else []
 
@@ -297,12 +297,18 @@ def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]
     nw = name_phrase.split()
     core, ranged = _core_phrases(name_phrase, kind, description)
     words, name_words, party, named = _idiom_words(name_phrase, kind, description, core)
-    core += party    # the party the field names otherwise ("vendor": the seller), its labels
-    # forms print a party's name as "Name:" under its heading ("Verkäufer" / "Name: ...")
-    core += [f"{p} name" for p in sorted(named & PARTIES) if f"{p} name" not in core]
+    if kind == "text":   # a party's labels name the party, not its account number
+        core += party    # the party the field names otherwise ("vendor": the seller), its labels
+        # forms print a party's name as "Name:" under its heading ("Verkäufer" / "Name: ...")
+        core += [f"{p} name" for p in sorted(named & PARTIES) if f"{p} name" not in core]
     out: list[str] = list(core) + (_range_subjects(nw, core, description, words) if ranged
                                    else []) + _own_name(nw, kind)
+    # a date that is due is no document's date, though the bill is named ("Deadline for paying
+    # this bill"): the document-date idioms and titles do not apply to it
+    due = kind == "date" and {"due", "date"} <= words
     for trigger, labels in IDIOMS:
+        if due and "date" in trigger and trigger & DOCUMENT_DATE:
+            continue
         if trigger <= words and (len(trigger) > 1 or trigger <= name_words or
                                  not trigger & NAME_ONLY):
             out += labels
@@ -322,7 +328,7 @@ def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]
         for w in ("total", "gross", "net", "balance"):
             if w in words:
                 out += [w] + _translated(w, first_only=True)
-    if kind in ("date", "id") and words & DOCUMENT_DATE:   # printed beside the document's title
+    if kind in ("date", "id") and words & DOCUMENT_DATE and not due:   # beside the document's title
         out += list(TITLES)                                # ("Invoice 4711", "Rechnung vom ...")
     return tuple(dict.fromkeys(lab for lab in (" ".join(x.split()) for x in out) if lab)
                  )[:MAX_LABELS]

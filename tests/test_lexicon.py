@@ -211,3 +211,18 @@ def test_an_identifier_or_reference_is_printed_as_a_number_too():
     assert "contract number" in infer_labels("order_id", "id", "Identifier of the order or contract.")
     assert "contract number" in infer_labels("reference", "id", "Contract reference of the buy.")
     assert "contract number" not in infer_labels("reference", "text", "Contract reference of the buy.")
+
+
+def test_a_deadline_for_paying_the_bill_is_a_due_date_not_the_bills_date():
+    labels = infer_labels("date_payment_must_be_made_by", "date", "The deadline for paying this bill.")
+    assert "due date" in labels and "échéance" in labels
+    assert "bill date" not in labels and "as of" not in labels
+
+
+def test_an_account_identifier_is_the_account_number_and_no_party_name():
+    """"customer_account_identifier" is printed "Account Number", "N° de compte"; naming the
+    customer does not make it the customer's name."""
+    labels = infer_labels("customer_account_identifier", "id", "The customer's account number.")
+    assert "account number" in labels and "n° de compte" in labels
+    assert "identifier number" not in labels
+    assert "buyer name" not in labels and "customer name" not in labels
