@@ -33,6 +33,7 @@ BARE = frozenset("number date amount name total num no nr # id day first last".s
 # nothing alone
 # nouns that say what kind of thing a party is, not which: "Energy or water company" is no
 # "energy" alone
+AUX = frozenset("is are was were will must should can may has have".split())   # a clause's verb
 KIND_NOUNS = frozenset("company companies firm business organization organisation entity party "
                        "person individual".split())
 ROLE = frozenset("start end from to begin first last through thru until".split())
@@ -73,6 +74,7 @@ PARTIES = frozenset({"seller", "buyer", "customer", "provider"})
 # ad orders and station invoices print as the "Advertiser", whatever the schema calls it
 ADVERTISING = frozenset("ad ads advert adverts advertising advertisement advertisements airtime "
                         "spot spots commercial commercials".split())
+IDIOM_LABELS = frozenset(lab for _, labels in IDIOMS for lab in labels)
 # a range's subject a description names by what it does ("Date the schedule begins.")
 RANGE_VERB = re.compile(r"\b(?:the|a|an|its|their)\s+(\w+)\s+(?:begins?|starts?|ends?|stops?|runs?)\b")
 # what is aired is scheduled in flights: a range of airing is printed as "Flight Dates"
@@ -109,6 +111,8 @@ def _phrases_of(description: str) -> list[str]:
         verb = w.endswith(("ing", "ed")) and (w not in TERMS or words[i + 1:i + 2] and
                                               words[i + 1] in OBJECT_START)
         if head and (w in BREAK or w in PREPOSITIONS or verb):
+            if w in AUX and len(head) >= 2 and head[0] in BARE:
+                head = head[:1]   # "Date payment is due": the date (that) payment is due
             break     # "... committee paying for", "... company billing the customer": it ended
         if w not in FILLER:
             head.append(w)
@@ -294,6 +298,9 @@ def _translated(word: str, first_only: bool = False) -> list[str]:
 def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]:
     """The labels to look for next to a field's value, most specific first."""
     name_phrase = " ".join(w for w in _words(name.replace("_", " ")) if w not in FILLER - ROLE)
+    whole = " ".join(_words(name.replace("_", " ")))
+    if whole != name_phrase and whole in IDIOM_LABELS:    # "pay_by" is "Pay by", not "pay"
+        name_phrase = whole
     nw = name_phrase.split()
     core, ranged = _core_phrases(name_phrase, kind, description)
     words, name_words, party, named = _idiom_words(name_phrase, kind, description, core)
@@ -322,7 +329,7 @@ def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]
     for p in core:      # the head noun alone ("advertiser", "provider"): weakest
         w = _before_preposition(p.split())     # "amount before tax": the amount, not the tax
         h = w[-2] if len(w) >= 2 and w[-1] == "name" else w[-1]   # "seller name": the seller
-        if h not in GENERIC and (len(w) > 1 or p == name_phrase or p in party):
+        if h not in GENERIC | FILLER and (len(w) > 1 or p == name_phrase or p in party):
             out += [h] + _translated(h)
     if kind in ("money", "number"):     # "Total", "Gross": an amount's label is often one word
         for w in ("total", "gross", "net", "balance"):

@@ -226,3 +226,11 @@ def test_an_account_identifier_is_the_account_number_and_no_party_name():
     assert "account number" in labels and "n° de compte" in labels
     assert "identifier number" not in labels
     assert "buyer name" not in labels and "customer name" not in labels
+
+
+def test_a_name_that_is_an_idiom_and_a_date_that_a_clause_follows():
+    """"pay_by" is printed "Pay by" (not "pay"); "Date payment is due." is the date (that)
+    payment is due: no "date payment" label to catch "Payments through"."""
+    labels = infer_labels("pay_by", "date", "Date payment is due.")
+    assert labels[0] == "pay by" and "due date" in labels
+    assert "pay" not in labels and "date payment" not in labels and "by" not in labels
