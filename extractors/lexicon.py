@@ -253,6 +253,8 @@ def _idiom_words(name_phrase: str, kind: str, description: str, core: list[str]
     if acting:
         name_words |= {acting, *SAME_AS.get(acting, ())}
         words |= name_words
+        named |= {acting}
+        party += [acting] if acting not in party else []
     if kind == "text" and words & ADVERTISING and (heads | words) & AD_BUYERS:
         party = ["advertiser"] + [p for p in party if p != "advertiser"]
     return words, name_words, party, named

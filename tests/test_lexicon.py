@@ -234,3 +234,10 @@ def test_a_name_that_is_an_idiom_and_a_date_that_a_clause_follows():
     labels = infer_labels("pay_by", "date", "Date payment is due.")
     assert labels[0] == "pay by" and "due date" in labels
     assert "pay" not in labels and "date payment" not in labels and "by" not in labels
+
+
+def test_a_party_named_by_what_it_does_gets_that_partys_own_labels():
+    """"Legal name of the business that sent us the bill" is the seller: "Verkäufer",
+    "Lieferant", "Seller name", not only the sender idioms."""
+    labels = infer_labels("from_company", "text", "Legal name of the business that sent us the bill.")
+    assert "seller name" in labels and "verkäufer" in labels and "lieferant" in labels
