@@ -61,6 +61,12 @@ SETS = {   # name -> (folder, gold, plain schema, hand-labelled schema or None, 
     "zugferd-sixth": ("zugferd", "labels.jsonl", "bench/schemas/invoice_sixth.py", None, None),
     "bills-sixth": ("bills-dev", "labels.jsonl", "bench/schemas/utility_bill_sixth.py", None, None),
     "nda-sixth": ("nda-train", "labels.jsonl", "bench/schemas/nda_sixth.py", None, None),
+    # a seventh (session 12), written the same way, measured once after the session's fixes
+    "adbuy-seventh": ("adbuy-dev", "labels.csv", "bench/schemas/adbuy_seventh.py", None, None),
+    "zugferd-seventh": ("zugferd", "labels.jsonl", "bench/schemas/invoice_seventh.py", None, None),
+    "bills-seventh": ("bills-dev", "labels.jsonl", "bench/schemas/utility_bill_seventh.py", None,
+                      None),
+    "nda-seventh": ("nda-train", "labels.jsonl", "bench/schemas/nda_seventh.py", None, None),
 }
 # a plain schema whose field names are not the labels' names: label -> field
 RENAME = {"nda-other": {"effective_date": "start_date", "jurisdiction": "governing_law",
@@ -121,7 +127,22 @@ RENAME = {"nda-other": {"effective_date": "start_date", "jurisdiction": "governi
                           "billing_period_start": "first_day_of_the_service_period",
                           "billing_period_end": "last_day_of_the_service_period"},
           "nda-sixth": {"effective_date": "takes_effect_on", "jurisdiction": "choice_of_law_state",
-                        "party": "contracting_parties", "term": "how_long_it_lasts"}}
+                        "party": "contracting_parties", "term": "how_long_it_lasts"},
+          "adbuy-seventh": {"contract_num": "contract_ref", "advertiser": "campaign_committee",
+                            "gross_amount": "total_gross_usd", "flight_from": "schedule_begin",
+                            "flight_to": "schedule_finish"},
+          "zugferd-seventh": {"invoice_number": "inv_num", "issue_date": "inv_dt",
+                              "seller_name": "seller_nm", "buyer_name": "buyer_nm",
+                              "currency": "cur_cd", "grand_total": "tot_gross_amt"},
+          "bills-seventh": {"provider_name": "utility_company",
+                            "account_number": "customer_account_no",
+                            "statement_date": "bill_issue_date", "due_date": "payment_due_date",
+                            "total_amount_due": "total_payable",
+                            "billing_period_start": "service_period_start",
+                            "billing_period_end": "service_period_end"},
+          "nda-seventh": {"effective_date": "agreement_effective_on",
+                          "jurisdiction": "governing_law_state", "party": "party_names",
+                          "term": "agreement_term"}}
 
 
 class LabelsOnly:
