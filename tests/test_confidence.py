@@ -38,3 +38,14 @@ def test_features_report_both_signals_for_the_chosen_value():
     cut = _opt("Beth Parlato for", 0.9)
     f = features(name, [cut], Choice(cut, 0.8, [0.0, 1.0]), [cut], "Beth Parlato for\nCongress")
     assert f["cut"] == 1.0
+
+
+def test_a_repaired_value_is_as_sure_as_its_own_signals_say():
+    """Business-rule repair takes a weaker option: its confidence is the calibrated probability
+    of that option's label score and (negative) margin, below the favourite's, in [0, 1]."""
+    from extractors.decide.confidence import probability, repaired_probability
+    signals = {"label": 0.9, "margin": 0.3, "extended": 1.0}
+    favourite = probability(dict(signals, extended=0.0), 0.9)
+    repaired = repaired_probability(signals, 0.6, 0.9)
+    assert 0.0 <= repaired < favourite <= 1.0
+    assert repaired_probability(None, 0.6, 0.9) == repaired   # no signals stored: same inputs

@@ -116,6 +116,17 @@ def probability(feats: dict, fallback: float) -> float:
     return round(1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0))), 4)
 
 
+def repaired_probability(signals: dict | None, score: float, top: float) -> float:
+    """A value business rules chose instead of the labels' favourite (rule_repair.py): the
+    probability from the field's signals with the option's own label score and its margin to
+    the favourite; not known to be printed elsewhere with more attached. Without a calibration,
+    the option's rank score."""
+    feats = dict(signals or {})
+    feats.update({"label": max(min(score, 1.5), -1.0), "margin": max(min(score - top, 1.5), -1.5),
+                  "extended": 0.0, "agree": 0.0})
+    return probability(feats, round(max(min(score, 1.0), 0.0), 4))
+
+
 def record_confidence(field_confidences: dict) -> float:
     """The probability that every field is right (fields taken as independent)."""
     p = 1.0

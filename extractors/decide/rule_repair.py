@@ -7,13 +7,15 @@ Steps, the first that finds a valid record wins (within a step, the cheapest cha
    arithmetic work is evidence by itself, wherever it ranked), or one of a date's first 12;
 2. two fields change (first 12 options each), then three (first 4 each).
 No value is dropped to make a rule pass: printed amounts that disagree go to review.
-A changed field's confidence is its option's rank score."""
+A changed field's confidence is the calibrated probability of its option's signals (its own
+label score, and its margin to the labels' favourite: negative, as repair takes a weaker one)."""
 from __future__ import annotations
 
 import itertools
 
 from pydantic import ValidationError
 from extractors.decide import settings
+from extractors.decide.confidence import repaired_probability
 
 
 def _score_of(ex, name: str) -> float:
@@ -69,7 +71,9 @@ def repair_by_rules(model, ex, kinds=("money", "date"), widths: tuple[int, ...] 
         for n, o in changes.items():
             ex.values[n] = o.value
             ex.evidence[n] = o.evidence()
-            ex.confidence[n] = round(max(min(o.score, 1.0), 0.0), 4)
+            top = ex.options[n][0].score if ex.options.get(n) else o.score
+            ex.confidence[n] = repaired_probability(
+                ex.raw_output.get(n, {}).get("signals"), o.score, top)
             ex.raw_output.setdefault(n, {})["repaired"] = o.text
         return True
     return False
