@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from extractors.label_vocabulary import IDIOMS, LANGS, TERMS
+from extractors.label_vocabulary import IDIOMS, LANGS, RANGE_END, RANGE_START, TERMS
 
 # words a description uses that are not printed in labels
 FILLER = frozenset(
@@ -36,7 +36,7 @@ BARE = frozenset("number date amount name total num no nr # id day first last".s
 AUX = frozenset("is are was were will must should can may has have".split())   # a clause's verb
 KIND_NOUNS = frozenset("company companies firm business organization organisation entity party "
                        "person individual".split())
-ROLE = frozenset("start end from to begin first last through thru until".split())
+ROLE = frozenset(RANGE_START + RANGE_END)
 NAME_ONLY = frozenset({"seller", "buyer", "customer", "provider", "currency"})   # idioms keyed
 # on one of these words apply when the field's name says it, not only its description
 DOCUMENT_DATE = frozenset({"issue", "issued", "invoice", "bill", "statement", "document"})

@@ -241,3 +241,13 @@ def test_a_party_named_by_what_it_does_gets_that_partys_own_labels():
     "Lieferant", "Seller name", not only the sender idioms."""
     labels = infer_labels("from_company", "text", "Legal name of the business that sent us the bill.")
     assert "seller name" in labels and "verkäufer" in labels and "lieferant" in labels
+
+
+def test_a_range_end_named_finish_or_stop_is_the_ranges_end():
+    """"schedule_finish" is the end of a range as "schedule_end" is: range labels, and the rank
+    stage takes the range's right-hand date for it."""
+    from extractors.locate.rank import END_NAME, START_NAME
+    labels = infer_labels("schedule_finish", "date", "Day when the ads stop to go on air.")
+    assert "schedule dates" in labels and "flight dates" in labels
+    assert END_NAME.search("schedule_finish") and not START_NAME.search("schedule_finish")
+    assert START_NAME.search("service_commencing") and END_NAME.search("closing_date")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from extractors.label_vocabulary import RANGE_END, RANGE_START
 from extractors.lexicon import label_tokens
 from extractors.locate import settings
 from extractors.locate.label_match import label_match
@@ -42,8 +43,8 @@ ADDRESS_TAIL = re.compile(r"\b(?:suite|ste\.?|p\.?\s?o\.?\s?box|box|apt\.?|unit|
                           r"postfach|case postale|boîte postale|bp|apartado|caixa postal)\s*#?:?\s*$",
                           re.I)
 STRONG_LABEL = 0.8   # a label match this good says what the value is by itself
-START_NAME = re.compile(r"(^|_)(from|start|begin|first)($|_)")
-END_NAME = re.compile(r"(^|_)(to|end|through|thru|last|until)($|_)")
+START_NAME = re.compile(r"(^|_)(" + "|".join(RANGE_START) + r")($|_)")
+END_NAME = re.compile(r"(^|_)(" + "|".join(RANGE_END) + r")($|_)")
 
 
 
