@@ -76,7 +76,9 @@ ADVERTISING = frozenset("ad ads advert adverts advertising advertisement adverti
                         "spot spots commercial commercials".split())
 IDIOM_LABELS = frozenset(lab for _, labels in IDIOMS for lab in labels)
 # a range's subject a description names by what it does ("Date the schedule begins.")
-RANGE_VERB = re.compile(r"\b(?:the|a|an|its|their)\s+(\w+)\s+(?:begins?|starts?|ends?|stops?|runs?)\b")
+RANGE_VERB = re.compile(r"\b(?:the|a|an|its|their)\s+(\w+)\s+"
+                        r"(?:begins?|starts?|ends?|stops?|runs?)\b")
+ID_WORDS = ("identifier", "id", "reference", "ref")   # "X identifier": the X number
 # what is aired is scheduled in flights: a range of airing is printed as "Flight Dates"
 BROADCAST = frozenset("air airs aired airing broadcast broadcasts broadcasting".split())
 AD_BUYERS = frozenset("client clients buyer buyers customer purchaser committee candidate "
@@ -221,7 +223,7 @@ def _core_phrases(name_phrase: str, kind: str, description: str) -> tuple[list[s
         core.append(" ".join(name_phrase.split()[:-1] + ["number"]))
     if kind == "id":   # an "X identifier" or "X reference" is printed as the X number too
         core += [" ".join(p.split()[:-1] + ["number"]) for p in core[1:]
-                 if len(p.split()) >= 2 and p.split()[-1] in ("identifier", "id", "reference", "ref")]
+                 if len(p.split()) >= 2 and p.split()[-1] in ID_WORDS]
     nw = name_phrase.split()
     ranged = kind == "date" and len(nw) >= 2 and bool(set(nw) & ROLE)   # "first_air_date" too
     if ranged:   # "Start date of the flight": "start date" would be any range's start

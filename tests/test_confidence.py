@@ -1,4 +1,4 @@
-"""Decide stage, confidence: the signals about a field's choice (extractors/decide/confidence.py)."""
+"""Decide stage, confidence: the signals about a field's choice (decide/confidence.py)."""
 from extractors.decide.confidence import cut_short, extended, features
 from extractors.types import Candidate, Choice, FieldSpec
 

@@ -92,7 +92,8 @@ def features(spec: FieldSpec, options: list[Candidate], choice: Choice, pool: li
         "lower_page": 1.0 if chosen is not None and chosen.page > 1 else 0.0,
         "extended": 1.0 if chosen is not None and spec.kind in ("id", "text")
         and extended(chosen.text, doc_text) else 0.0,
-        "cut": 1.0 if chosen is not None and spec.kind == "text" and cut_short(chosen.text) else 0.0,
+        "cut": 1.0 if chosen is not None and spec.kind == "text" and cut_short(chosen.text)
+        else 0.0,
     }
     for k in KINDS:
         f[f"kind_{k}"] = 1.0 if spec.kind == k else 0.0
