@@ -23,10 +23,10 @@ from extractors.label_vocabulary import IDIOMS, LANGS, RANGE_END, RANGE_START, T
 FILLER = frozenset(
     "the a an of for to by in on at with which who that this these its his her their our your "
     "customer's company's is are was be been being as e g eg i e ie like such how when where "
-    "what must has have had it one its including incl".split())
+    "what must has have had it one its including incl my me we us".split())
 # words that end a description's noun phrase ("Date the invoice was issued" -> "date")
 BREAK = frozenset("the a an which who that when where whose was were is are will has have "
-                  "must should can may if as be being been".split())
+                  "must should can may if as be being been this these those".split())
 GENERIC = frozenset("number date amount name total num no nr # id day first last start end from to "
                     "begin through thru until".split())
 BARE = frozenset("number date amount name total num no nr # id day first last".split())  # say
@@ -50,7 +50,8 @@ SAME_AS = {"vendor": ("seller",), "supplier": ("seller",), "merchant": ("seller"
            "sender": ("seller",), "payee": ("seller",),
            "payable": ("due",), "pay": ("due",), "vat": ("tax",), "gst": ("tax",),
            "billed": ("billing",), "balance": ("due",), "owed": ("due",),
-           "outstanding": ("due",), "gross": ("total",), "deadline": ("due",)}
+           "outstanding": ("due",), "gross": ("total",), "deadline": ("due",),
+           "selling": ("seller",), "purchasing": ("buyer", "customer")}
 # abbreviations field names use ("acct_no", "inv_dt", "ccy"): the word each stands for
 ABBREVIATIONS = {"acct": "account", "acc": "account", "amt": "amount", "bal": "balance",
                  "ccy": "currency", "curr": "currency", "cust": "customer", "dt": "date",
@@ -66,7 +67,7 @@ KIND_WORD = {"date": "date", "money": "amount"}
 # passive ("Who is being billed"), the seller's acts name the buyer, unless "by" follows
 # ("Company the invoice is issued by")
 ACTS = {"seller": frozenset(
-            "issuing issued sending sends sent selling sells supplying supplied providing "
+            "issuing issued sending sends sent selling sells sold supplying supplied providing "
             "provides provided billing billed invoicing invoiced charging charged".split()),
         "buyer": frozenset("receiving receives received addressed".split())}
 PARTIES = frozenset({"seller", "buyer", "customer", "provider"})
@@ -286,9 +287,9 @@ def _own_name(nw: list[str], kind: str) -> list[str]:
     is the number of its last word ("account_id", "customer_account": the account number)."""
     full = [ABBREVIATIONS.get(w, w) for w in nw]     # "acct": the account
     own = full[-2:] if len(full) >= 2 else []
-    if kind == "id" and full and full[-1] not in GENERIC | {"id", "identifier"}:
+    if kind == "id" and full and full[-1] not in GENERIC | set(ID_WORDS):
         own = [full[-1], "number"]
-    elif kind == "id" and len(full) >= 2 and full[-1] in GENERIC | {"id", "identifier"}:
+    elif kind == "id" and len(full) >= 2 and full[-1] in GENERIC | set(ID_WORDS):
         own = [full[-2], "number"]
     return _say(*own) if own and own[0] not in GENERIC else []
 
@@ -316,7 +317,7 @@ def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]
                                    else []) + _own_name(nw, kind)
     # a date that is due is no document's date, though the bill is named ("Deadline for paying
     # this bill"): the document-date idioms and titles do not apply to it
-    due = kind == "date" and {"due", "date"} <= words
+    due = kind == "date" and ({"due", "date"} <= words or ranged)   # a range end: no doc date
     for trigger, labels in IDIOMS:
         if due and "date" in trigger and trigger & DOCUMENT_DATE:
             continue

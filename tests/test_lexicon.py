@@ -251,3 +251,18 @@ def test_a_range_end_named_finish_or_stop_is_the_ranges_end():
     assert "schedule dates" in labels and "flight dates" in labels
     assert END_NAME.search("schedule_finish") and not START_NAME.search("schedule_finish")
     assert START_NAME.search("service_commencing") and END_NAME.search("closing_date")
+
+
+def test_eighth_wording_rules_selling_parties_account_refs_and_usage_ranges():
+    """A "selling party" (or the company that sold) is the seller; a "customer_acct_ref" is the
+    account number, not a "reference number"; "The first day of usage this bill is charging me
+    for" is the usage range's start, no bill date; "airing_opens"/"airing_closes" are a
+    range's ends."""
+    from extractors.locate.rank import END_NAME, START_NAME
+    assert "verkäufer" in infer_labels("selling_party", "text", "Company that sold the goods.")
+    acct = infer_labels("customer_acct_ref", "id", "My account number with them.")
+    assert "account number" in acct[:3] and "reference number" not in acct
+    assert "my account number" not in acct
+    start = infer_labels("covers_from", "date", "The first day of usage this bill is charging me for.")
+    assert "usage dates" in start and "bill date" not in start and "as of" not in start
+    assert START_NAME.search("airing_opens") and END_NAME.search("airing_closes")
