@@ -342,6 +342,10 @@ def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]
                 out += [w] + _translated(w, first_only=True)
     if kind in ("date", "id") and words & DOCUMENT_DATE and not due:   # beside the document's title
         out += list(TITLES)                                # ("Invoice 4711", "Rechnung vom ...")
+    # whatever its subject, a range is printed as a period, at the last ("Période du ... au"); not
+    # the English "Period" alone: ad orders print it for other things (adbuy 0.858 -> 0.853)
+    if ranged:
+        out += _translated("period")
     return tuple(dict.fromkeys(lab for lab in (" ".join(x.split()) for x in out) if lab)
                  )[:MAX_LABELS]
 

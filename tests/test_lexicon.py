@@ -266,3 +266,8 @@ def test_eighth_wording_rules_selling_parties_account_refs_and_usage_ranges():
     start = infer_labels("covers_from", "date", "The first day of usage this bill is charging me for.")
     assert "usage dates" in start and "bill date" not in start and "as of" not in start
     assert START_NAME.search("airing_opens") and END_NAME.search("airing_closes")
+
+
+def test_a_range_of_any_subject_is_also_a_period_in_other_languages():
+    labels = infer_labels("covers_through", "date", "The last day of usage this bill charges for.")
+    assert "période" in labels and "zeitraum" in labels and "period" not in labels
