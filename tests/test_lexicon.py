@@ -271,3 +271,8 @@ def test_eighth_wording_rules_selling_parties_account_refs_and_usage_ranges():
 def test_a_range_of_any_subject_is_also_a_period_in_other_languages():
     labels = infer_labels("covers_through", "date", "The last day of usage this bill charges for.")
     assert "période" in labels and "zeitraum" in labels and "period" not in labels
+
+
+def test_a_deal_number_is_the_contract_number():
+    labels = infer_labels("deal_number", "id", "Identifier of this deal.")
+    assert "contract number" in labels and "contract #" in labels and "vertragsnummer" in labels
