@@ -276,3 +276,11 @@ def test_a_range_of_any_subject_is_also_a_period_in_other_languages():
 def test_a_deal_number_is_the_contract_number():
     labels = infer_labels("deal_number", "id", "Identifier of this deal.")
     assert "contract number" in labels and "contract #" in labels and "vertragsnummer" in labels
+
+
+def test_range_words_are_read_in_any_form():
+    """"flight_begins" / "flight_ends" are a range's ends as "flight_begin" / "flight_end" are."""
+    from extractors.locate.rank import END_NAME, START_NAME
+    assert START_NAME.search("flight_begins") and END_NAME.search("flight_ends")
+    assert START_NAME.search("service_started") and END_NAME.search("service_finished")
+    assert "flight dates" in infer_labels("flight_begins", "date", "First day the ads run.")
