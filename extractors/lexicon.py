@@ -285,7 +285,7 @@ def _own_name(nw: list[str], kind: str) -> list[str]:
     """The field's own name as each language prints it, before any synonym ("N° du compte" is
     the account number, "N° client" the customer number that idioms take it for); an id's name
     is the number of its last word ("account_id", "customer_account": the account number)."""
-    full = [ABBREVIATIONS.get(w, w) for w in nw]     # "acct": the account
+    full = [ABBREVIATIONS.get(w, w) for w in _before_preposition(nw)]   # "acct": the account
     own = full[-2:] if len(full) >= 2 else []
     if kind == "id" and full and full[-1] not in GENERIC | set(ID_WORDS):
         own = [full[-1], "number"]
@@ -302,7 +302,10 @@ def _translated(word: str, first_only: bool = False) -> list[str]:
 @lru_cache(maxsize=1024)
 def infer_labels(name: str, kind: str, description: str = "") -> tuple[str, ...]:
     """The labels to look for next to a field's value, most specific first."""
-    name_phrase = " ".join(w for w in _words(name.replace("_", " ")) if w not in FILLER - ROLE)
+    # a preposition stays in the name ("total_including_vat" is printed "Total including VAT";
+    # without it, "total vat" would be the VAT total's label)
+    name_phrase = " ".join(w for w in _words(name.replace("_", " "))
+                           if w not in FILLER - ROLE - PREPOSITIONS)
     whole = " ".join(_words(name.replace("_", " ")))
     if whole != name_phrase and whole in IDIOM_LABELS:    # "pay_by" is "Pay by", not "pay"
         name_phrase = whole

@@ -284,3 +284,12 @@ def test_range_words_are_read_in_any_form():
     assert START_NAME.search("flight_begins") and END_NAME.search("flight_ends")
     assert START_NAME.search("service_started") and END_NAME.search("service_finished")
     assert "flight dates" in infer_labels("flight_begins", "date", "First day the ads run.")
+
+
+def test_a_name_keeps_its_preposition():
+    """"total_including_vat" is printed "Total including VAT": no "total vat" label, which is
+    the VAT total's, and no "including vat" from its last two words."""
+    labels = infer_labels("total_including_vat", "money", "Final invoice total after taxes.")
+    assert labels[0] == "total including vat"
+    assert "total vat" not in labels and "including vat" not in labels
+    assert "gesamtbetrag" in labels
