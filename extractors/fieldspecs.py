@@ -2,7 +2,8 @@
 
 The kind decides which candidates code proposes for the field (dates, money, ids, text cells,
 currency codes, fixed choices, pattern lists). It comes from the annotation, from an explicit
-`json_schema_extra={"kind": ...}`, or from the field name (`*_number`, `*_id`, `*_num` -> id).
+`json_schema_extra={"kind": ...}`, or from the field name (`*_number`, `*_id`, `*_identifier`,
+`*_num` -> id).
 Labels are the words a document prints next to the value: the field's name, quoted phrases in
 its description, and an explicit `json_schema_extra={"labels": [...]}`.
 
@@ -31,7 +32,8 @@ from extractors.lexicon import currency_named, expand_name, infer_labels
 from extractors.prose_cues import list_kind
 from extractors.types import FieldSpec, snake_name
 
-ID_NAME = re.compile(r"(^|_)(id|num|no|number|code|npi|vat|iban|ref|reference|account)($|_)")
+ID_NAME = re.compile(r"(^|_)(id|identifier|num|no|number|code|npi|vat|iban|ref|reference|account)"
+                     r"($|_)")
 
 
 def _unwrap(ann):

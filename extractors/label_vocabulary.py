@@ -9,9 +9,11 @@ from __future__ import annotations
 LANGS = ("en", "de", "fr", "es", "pt", "it", "nl")
 # the words that make a date field one end of a range ("flight_from", "schedule_finish")
 RANGE_START = ("start", "starts", "started", "starting", "from", "begin", "begins", "began",
-               "beginning", "first", "commence", "commences", "commencing", "opening", "opens")
+               "beginning", "first", "commence", "commences", "commencing", "commencement",
+               "opening", "opens")
 RANGE_END = ("end", "ends", "ended", "ending", "to", "through", "thru", "last", "until", "finish",
-             "finishes", "finished", "finishing", "stop", "stops", "stopped", "closing", "closes")
+             "finishes", "finished", "finishing", "stop", "stops", "stopped", "closing", "closes",
+             "conclusion", "concludes")
 # English word -> how each language prints it in a label. German and Dutch entries are the forms
 # that begin compounds ("rechnungs" + "nummer"); the first form of each language is its main one.
 TERMS: dict[str, dict[str, tuple[str, ...]]] = {

@@ -293,3 +293,14 @@ def test_a_name_keeps_its_preposition():
     assert labels[0] == "total including vat"
     assert "total vat" not in labels and "including vat" not in labels
     assert "gesamtbetrag" in labels
+
+
+def test_a_contract_identifier_is_an_id_and_commencement_starts_a_range():
+    from extractors.locate.rank import END_NAME, START_NAME
+
+    class Agreement(BaseModel):
+        contract_identifier: str = Field(description="The identifier assigned to this agreement.")
+    spec = field_specs(Agreement)[0]
+    assert spec.kind == "id" and "contract number" in spec.labels
+    assert START_NAME.search("broadcast_period_commencement")
+    assert END_NAME.search("broadcast_period_conclusion")
